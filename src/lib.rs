@@ -1,0 +1,6 @@
+//! postconv: reStructuredText blog posts to Markdown, HTML, EPUB and JSON.
+#![forbid(unsafe_code)]
+
+pub mod doctree;
+pub mod rst;
+pub mod source;

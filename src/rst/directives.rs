@@ -1,0 +1,2 @@
+//! Directives: registry, argument/option parsing, and each directive.
+//! STUB: to be replaced.

@@ -1,0 +1,68 @@
+//! The reStructuredText reader: text in, doctree out. Parsing never fails;
+//! problems become `system_message` elements and diagnostics.
+//!
+//! Layout follows docutils: `block` is the line-based state machine of
+//! `states.py`, `inline` the inline-markup recogniser and roles, `tables`
+//! the grid and simple table parsers, `directives` the directive registry,
+//! `state` the document-wide registry (ids, names, reporter).
+
+pub mod block;
+pub mod directives;
+pub mod inline;
+pub mod state;
+pub mod tables;
+
+use crate::doctree::{Diagnostic, Element};
+use std::path::PathBuf;
+
+/// Parser settings, named after docutils' settings where it has them.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Shown in `source` attributes and diagnostics (`<stdin>` for stdin).
+    pub source: String,
+    pub tab_width: usize,
+    /// Lines longer than this are refused (docutils' `line_length_limit`).
+    pub line_length_limit: usize,
+    /// Maximum nesting of block structure; deeper input gets a diagnostic.
+    pub max_depth: usize,
+    /// docutils' `file_insertion_enabled` (the `include` directive, file options).
+    pub file_insertion_enabled: bool,
+    /// docutils' `raw_enabled` (the `raw` directive and raw-based roles).
+    pub raw_enabled: bool,
+    /// Language of generated text and directive/role names (`en`).
+    pub language: String,
+    /// Folder that `include` paths are relative to and confined in.
+    pub base_dir: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            source: "<stdin>".to_owned(),
+            tab_width: 8,
+            line_length_limit: 10_000,
+            max_depth: 256,
+            file_insertion_enabled: true,
+            raw_enabled: true,
+            language: "en".to_owned(),
+            base_dir: None,
+        }
+    }
+}
+
+/// The parse result: the `document` element and every message reported.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    pub document: Element,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses a whole reST document.
+pub fn parse(text: &str, settings: &Settings) -> Parsed {
+    let mut state = state::DocState::new(settings);
+    let document = block::parse_document(&mut state, text);
+    Parsed {
+        document,
+        diagnostics: state.diagnostics,
+    }
+}

@@ -1,0 +1,1 @@
+//! Grid and simple tables (docutils `tableparser.py`). STUB: to be replaced.
