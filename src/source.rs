@@ -1,6 +1,6 @@
 //! A post: metadata split from the reST body. STUB: to be replaced.
 
-use jiff::Zoned;
+use jiff::ZonedDateTime as Zoned;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
