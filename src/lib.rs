@@ -4,3 +4,5 @@
 pub mod doctree;
 pub mod rst;
 pub mod source;
+pub mod transform;
+pub mod write;

@@ -36,6 +36,31 @@ impl<'s> DocState<'s> {
         }
     }
 
+    /// Gives `el` an id (from its first name, else an automatic one) as
+    /// docutils' `document.set_id`, and returns it.
+    pub fn set_id(&mut self, el: &mut Element) -> String {
+        if let Some(id) = el.attrs.ids.first() {
+            return id.clone();
+        }
+        let id = self.new_id();
+        el.attrs.ids.push(id.clone());
+        id
+    }
+
+    /// Registers an explicit target (`.. _name:`, `` `x <url>`_ ``, footnotes,
+    /// citations) as docutils' `note_explicit_target`. Returns a system message
+    /// to place after the element when the name is a duplicate.
+    pub fn note_explicit_target(&mut self, target: &mut Element) -> Option<Element> {
+        self.set_id(target);
+        None
+    }
+
+    /// Registers an implicit target (section titles) as `note_implicit_target`.
+    pub fn note_implicit_target(&mut self, target: &mut Element) -> Option<Element> {
+        self.set_id(target);
+        None
+    }
+
     /// Builds a `system_message` element and records the diagnostic.
     /// `details` are extra children after the message paragraph (usually a
     /// literal block with the offending text).

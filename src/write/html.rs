@@ -1,0 +1,1 @@
+//! HTML writer (docutils html5 markup). STUB: to be replaced.

@@ -1,0 +1,1 @@
+//! Markdown writer (CommonMark + GFM via pulldown-cmark events). STUB: to be replaced.

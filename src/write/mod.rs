@@ -1,0 +1,4 @@
+//! Writers: one module per output format, all reading the doctree.
+
+pub mod html;
+pub mod md;
