@@ -1,10 +1,7 @@
 #![forbid(unsafe_code)]
 
-use std::io::Read;
+mod cli;
 
 fn main() {
-    let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text).unwrap();
-    let parsed = postconv::rst::parse(&text, &postconv::rst::Settings::default());
-    print!("{}", parsed.document.pformat());
+    std::process::exit(cli::main());
 }

@@ -1,4 +1,98 @@
 //! Writers: one module per output format, all reading the doctree.
+//! The table of formats is [`Format`]; text and binary outputs are distinct.
 
 pub mod html;
+pub mod json;
 pub mod md;
+
+use crate::Converted;
+use crate::doctree::Diagnostic;
+
+/// Every output format, as named on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Markdown (CommonMark + GFM) with YAML front matter.
+    Md,
+    /// Markdown (CommonMark + GFM), body only.
+    Gfm,
+    Html,
+    Json,
+    Pseudoxml,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Md,
+        Format::Gfm,
+        Format::Html,
+        Format::Json,
+        Format::Pseudoxml,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Gfm => "gfm",
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::Pseudoxml => "pseudoxml",
+        }
+    }
+
+    /// File extension for batch output.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Md | Format::Gfm => "md",
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::Pseudoxml => "xml",
+        }
+    }
+}
+
+/// Writer options, by writer.
+#[derive(Clone, Debug, Default)]
+pub struct Options {}
+
+/// A writer's output: text, or bytes for binary formats.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Output {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Output {
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Output::Text(s) => s.as_bytes(),
+            Output::Bytes(b) => b,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("the {0} writer is not available yet")]
+    Unsupported(&'static str),
+    #[error("template error: {0}")]
+    Template(#[from] minijinja::Error),
+}
+
+/// Renders a converted post; lossy conversions append to `diags`.
+pub fn render(
+    conv: &Converted,
+    format: Format,
+    opts: &Options,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Output, WriteError> {
+    let doc = &conv.document;
+    let meta = &conv.meta;
+    Ok(Output::Text(match format {
+        Format::Md | Format::Gfm | Format::Html => {
+            let _ = (opts, diags);
+            return Err(WriteError::Unsupported(format.name()));
+        }
+        Format::Json => json::write(doc, meta, &conv.diagnostics),
+        Format::Pseudoxml => doc.pformat(),
+    }))
+}

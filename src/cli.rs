@@ -1,0 +1,331 @@
+//! Command-line interface: argument parsing, file handling, exit codes.
+//! No conversion logic lives here.
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, ValueEnum};
+use postconv::doctree::{Diagnostic, Level};
+use postconv::write::{self, Format};
+use postconv::{InputKind, Options, Stage};
+use rayon::prelude::*;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "postconv",
+    version,
+    about = "Convert reStructuredText blog posts to Markdown, HTML, EPUB and JSON"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub convert: ConvertArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    /// Input files; `-` reads standard input.
+    #[arg(value_name = "IN", default_value = "-")]
+    pub inputs: Vec<PathBuf>,
+    /// Input kind: a post (metadata header, then reST) or plain reST.
+    #[arg(short = 'f', long = "from", value_enum, default_value = "post")]
+    pub from: FromArg,
+    /// Output format.
+    #[arg(short = 't', long = "to", value_enum)]
+    pub to: ToArg,
+    /// Output file, or a directory (ending in `/` or existing) for one file per input; `-` is stdout.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// HTML: wrap the fragment in a full page.
+    #[arg(short = 's', long)]
+    pub standalone: bool,
+    /// HTML: a minijinja page template replacing the built-in one (implies --standalone).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Stop after this pipeline stage (pseudoxml and json show the tree there).
+    #[arg(long, value_enum, default_value = "transform")]
+    pub stage: StageArg,
+    /// Diagnostics at or above this level make the exit status 1.
+    #[arg(long, value_enum, default_value = "severe")]
+    pub halt_level: LevelArg,
+    /// Same as --halt-level warning.
+    #[arg(long)]
+    pub strict: bool,
+    /// Diagnostics at or above this level are printed on stderr.
+    #[arg(long, value_enum, default_value = "warning")]
+    pub report_level: LevelArg,
+    /// Refuse lines longer than this (docutils' line_length_limit).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub line_length_limit: usize,
+    /// Document language (generated text, directive names).
+    #[arg(long, default_value = "en")]
+    pub language: String,
+    /// Untrusted input: disable `include` and `raw`.
+    #[arg(long)]
+    pub safe: bool,
+    /// Drop raw HTML (docutils' raw_enabled = False).
+    #[arg(long)]
+    pub no_raw: bool,
+    /// Do not print diagnostics.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FromArg {
+    Post,
+    Rst,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ToArg {
+    Md,
+    Gfm,
+    Html,
+    Json,
+    Pseudoxml,
+}
+
+impl ToArg {
+    fn format(self) -> Format {
+        match self {
+            ToArg::Md => Format::Md,
+            ToArg::Gfm => Format::Gfm,
+            ToArg::Html => Format::Html,
+            ToArg::Json => Format::Json,
+            ToArg::Pseudoxml => Format::Pseudoxml,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StageArg {
+    Parse,
+    Transform,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LevelArg {
+    Info,
+    Warning,
+    Error,
+    Severe,
+    None,
+}
+
+impl LevelArg {
+    /// The lowest level this setting selects (`None` selects nothing).
+    fn threshold(self) -> Option<Level> {
+        match self {
+            LevelArg::Info => Some(Level::Info),
+            LevelArg::Warning => Some(Level::Warning),
+            LevelArg::Error => Some(Level::Error),
+            LevelArg::Severe => Some(Level::Severe),
+            LevelArg::None => None,
+        }
+    }
+}
+
+/// What happened to one input.
+struct Outcome {
+    diagnostics: Vec<Diagnostic>,
+    error: Option<anyhow::Error>,
+}
+
+/// Parses arguments and runs; returns the process exit status.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match run(&cli.convert) {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("postconv: {e:#}");
+            2
+        }
+    }
+}
+
+fn run(args: &ConvertArgs) -> Result<i32> {
+    let format = args.to.format();
+    let opts = pipeline_options(args);
+    let wopts = writer_options(args)?;
+    let out_dir = output_dir(args)?;
+    if args.inputs.len() > 1 && out_dir.is_none() {
+        bail!("several inputs need `-o DIR/` (one output file per input)");
+    }
+    let convert_one = |input: &PathBuf| -> Outcome {
+        let mut diagnostics = Vec::new();
+        let error = convert_file(
+            input,
+            format,
+            &opts,
+            &wopts,
+            out_dir.as_deref(),
+            args,
+            &mut diagnostics,
+        )
+        .err();
+        Outcome { diagnostics, error }
+    };
+    let outcomes: Vec<Outcome> = if args.inputs.len() > 1 {
+        args.inputs.par_iter().map(convert_one).collect()
+    } else {
+        args.inputs.iter().map(convert_one).collect()
+    };
+
+    let halt = if args.strict {
+        Some(Level::Warning)
+    } else {
+        args.halt_level.threshold()
+    };
+    let report = args.report_level.threshold();
+    let mut status = 0;
+    for (input, outcome) in args.inputs.iter().zip(&outcomes) {
+        let name = display_name(input);
+        for d in &outcome.diagnostics {
+            if !args.quiet && report.is_some_and(|r| d.level >= r) {
+                eprintln!("{}", d.render(&name));
+            }
+            if halt.is_some_and(|h| d.level >= h) {
+                status = 1;
+            }
+        }
+        if let Some(e) = &outcome.error {
+            eprintln!("postconv: {e:#}");
+            status = 1;
+        }
+    }
+    Ok(status)
+}
+
+fn pipeline_options(args: &ConvertArgs) -> Options {
+    let mut opts = Options {
+        input: match args.from {
+            FromArg::Post => InputKind::Post,
+            FromArg::Rst => InputKind::Rst,
+        },
+        stage: match args.stage {
+            StageArg::Parse => Stage::Parse,
+            StageArg::Transform => Stage::Transform,
+        },
+        ..Options::default()
+    };
+    opts.parse.line_length_limit = args.line_length_limit;
+    opts.parse.language = args.language.clone();
+    opts.parse.raw_enabled = !(args.safe || args.no_raw);
+    opts.parse.file_insertion_enabled = !args.safe;
+    opts.transform.doctitle = true;
+    opts
+}
+
+fn writer_options(args: &ConvertArgs) -> Result<write::Options> {
+    let _ = (args.standalone, &args.template);
+    Ok(write::Options::default())
+}
+
+/// The output directory for batch mode, if `-o` names one.
+fn output_dir(args: &ConvertArgs) -> Result<Option<PathBuf>> {
+    let Some(out) = &args.output else {
+        return Ok(None);
+    };
+    let as_dir = out.to_string_lossy().ends_with('/') || out.is_dir();
+    if as_dir {
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("cannot create directory {}", out.display()))?;
+        return Ok(Some(out.clone()));
+    }
+    Ok(None)
+}
+
+fn display_name(input: &Path) -> String {
+    if input == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        input.display().to_string()
+    }
+}
+
+fn convert_file(
+    input: &Path,
+    format: Format,
+    opts: &Options,
+    wopts: &write::Options,
+    out_dir: Option<&Path>,
+    args: &ConvertArgs,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<()> {
+    let text = read_input(input)?;
+    let mut opts = opts.clone();
+    opts.parse.source = display_name(input);
+    if input != Path::new("-") {
+        opts.parse.base_dir = input.parent().map(Path::to_path_buf);
+    }
+    let conv = postconv::convert(&text, &opts);
+    diagnostics.extend(conv.diagnostics.iter().cloned());
+    let output = write::render(&conv, format, wopts, diagnostics)?;
+    let target = match out_dir {
+        Some(dir) => {
+            let stem = input
+                .file_stem()
+                .filter(|_| input != Path::new("-"))
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "stdin".to_owned());
+            Some(dir.join(format!("{stem}.{}", format.extension())))
+        }
+        None => args.output.clone().filter(|o| o != Path::new("-")),
+    };
+    match target {
+        Some(path) => write_atomic(&path, output.as_bytes()),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(output.as_bytes())?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Reads a file or stdin as UTF-8, naming the byte offset of invalid data.
+fn read_input(input: &Path) -> Result<String> {
+    let bytes = if input == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .context("cannot read standard input")?;
+        buf
+    } else {
+        if input.is_dir() {
+            bail!("{}: is a directory, not a file", input.display());
+        }
+        std::fs::read(input).with_context(|| format!("{}: cannot read", input.display()))?
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow!(
+            "{}: invalid UTF-8 at byte {}",
+            display_name(input),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Writes through a temporary file in the same folder, then renames, so a
+/// failure never leaves a half-written output.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    // Temporary files are private (0600); outputs get the usual mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    tmp.persist(path)
+        .map_err(|e| anyhow!("{}: cannot write: {}", path.display(), e.error))?;
+    Ok(())
+}
