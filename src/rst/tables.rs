@@ -192,8 +192,8 @@ fn find_head_body_sep(
 ) -> Result<Option<usize>, TableError> {
     let mut sep: Option<usize> = None;
     let last = block.len().saturating_sub(1);
-    for i in 0..block.len() {
-        if !is_sep(&block[i]) {
+    for (i, line) in block.iter_mut().enumerate() {
+        if !is_sep(line) {
             continue;
         }
         match sep {
@@ -209,7 +209,7 @@ fn find_head_body_sep(
             }
             _ => {
                 sep = Some(i);
-                for c in block[i].iter_mut() {
+                for c in line.iter_mut() {
                     if *c == '=' {
                         *c = '-';
                     }
@@ -511,16 +511,11 @@ pub fn parse_simple(lines: &[&str], line_offset: usize) -> Result<TableData, Tab
     };
     simple.parse_table(&block)?;
     let colwidths = simple.columns.iter().map(|(s, e)| e - s).collect();
-    let mut first_body_row = 0;
-    if let Some(s) = sep.filter(|s| *s != 0) {
-        if let Some(i) = simple
-            .table
-            .iter()
-            .position(|row| row.first().is_some_and(|c| c.line > s))
-        {
-            first_body_row = i;
-        }
-    }
+    // No body row after the separator: docutils then makes every row a body row.
+    let first_body_row = sep
+        .filter(|s| *s != 0)
+        .and_then(|s| (simple.table.iter()).position(|row| row.first().is_some_and(|c| c.line > s)))
+        .unwrap_or(0);
     let rows = simple
         .table
         .into_iter()
@@ -595,10 +590,7 @@ impl Simple {
     ) -> Result<Vec<(usize, usize)>, TableError> {
         let mut cols = Vec::new();
         let mut end = 0;
-        loop {
-            let Some(begin) = (end..line.len()).find(|i| line[*i] == '-') else {
-                break;
-            };
+        while let Some(begin) = (end..line.len()).find(|i| line[*i] == '-') {
             end = (begin..line.len())
                 .find(|i| line[*i] == ' ')
                 .unwrap_or(line.len());
