@@ -1,0 +1,41 @@
+//! Batch mode: one bad input is reported, the others are still written.
+
+use std::process::Command;
+
+#[test]
+fn batch_converts_the_rest_when_one_input_fails() {
+    let out = std::env::temp_dir().join(format!("postconv-batch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let status = Command::new(env!("CARGO_BIN_EXE_postconv"))
+        .args([
+            "tests/posts/kitchen-sink.rst",
+            "tests/command/latin1.txt",
+            "tests/posts/privet-mir.rst",
+            "-t",
+            "json",
+            "-q",
+            "-o",
+        ])
+        .arg(format!("{}/", out.display()))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("postconv runs");
+    assert_eq!(status.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert!(
+        stderr.contains("latin1.txt: invalid UTF-8 at byte 3"),
+        "{stderr}"
+    );
+    let mut written: Vec<String> = std::fs::read_dir(&out)
+        .expect("output dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["kitchen-sink.json", "privet-mir.json"]);
+    for name in &written {
+        let text = std::fs::read_to_string(out.join(name)).expect("read output");
+        let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(value["schema_version"], 1);
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}
