@@ -1,8 +1,9 @@
 //! Command-line interface: argument parsing, file handling, exit codes.
 //! No conversion logic lives here.
 
+use crate::cmd;
 use anyhow::{Context, Result, anyhow, bail};
-use clap::{Args, Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use postconv::doctree::{Diagnostic, Level};
 use postconv::write::{self, Format};
 use postconv::{InputKind, Options, Stage};
@@ -14,11 +15,22 @@ use std::path::{Path, PathBuf};
 #[command(
     name = "postconv",
     version,
-    about = "Convert reStructuredText blog posts to Markdown, HTML, EPUB and JSON"
+    about = "Convert reStructuredText blog posts to Markdown, HTML, EPUB and JSON",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
     #[command(flatten)]
     pub convert: ConvertArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate a whole Nikola site to Hugo or Jekyll.
+    Migrate(cmd::migrate::MigrateArgs),
+    /// Make an EPUB book of a Nikola site's posts.
+    Digest(cmd::digest::DigestArgs),
 }
 
 #[derive(Args, Debug)]
@@ -31,7 +43,7 @@ pub struct ConvertArgs {
     pub from: FromArg,
     /// Output format.
     #[arg(short = 't', long = "to", value_enum)]
-    pub to: ToArg,
+    pub to: Option<ToArg>,
     /// Output file, or a directory (ending in `/` or existing) for one file per input; `-` is stdout.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
@@ -134,7 +146,12 @@ struct Outcome {
 /// Parses arguments and runs; returns the process exit status.
 pub fn main() -> i32 {
     let cli = Cli::parse();
-    match run(&cli.convert) {
+    let result = match &cli.command {
+        Some(Command::Migrate(args)) => cmd::migrate::execute(args),
+        Some(Command::Digest(args)) => cmd::digest::execute(args),
+        None => run(&cli.convert),
+    };
+    match result {
         Ok(status) => status,
         Err(e) => {
             eprintln!("postconv: {e:#}");
@@ -144,7 +161,10 @@ pub fn main() -> i32 {
 }
 
 fn run(args: &ConvertArgs) -> Result<i32> {
-    let format = args.to.format();
+    let Some(to) = args.to else {
+        bail!("no output format: use -t md|gfm|html|json|pseudoxml (see --help)");
+    };
+    let format = to.format();
     let opts = pipeline_options(args);
     let wopts = writer_options(args)?;
     let out_dir = output_dir(args)?;
