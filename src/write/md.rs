@@ -1,1 +1,1390 @@
-//! Markdown writer (CommonMark + GFM via pulldown-cmark events). STUB: to be replaced.
+//! Markdown writer: doctree -> `pulldown_cmark::Event`s -> CommonMark + GFM
+//! text (via `pulldown-cmark-to-cmark`, which does all escaping and checks
+//! each block re-parses to the same events).
+//!
+//! Constructs Markdown cannot express get the fallback pandoc's GFM writer
+//! uses (mostly raw HTML) plus a `Diagnostic`: lossy is loud.
+//! - definition lists, field lists, option lists: a bullet list whose items
+//!   start with the bold term and a hard line break (pandoc turns definition
+//!   lists into bullet lists for GFM the same way, without the bold).
+//! - images with width/height/scale/align: a raw HTML `<img>` (pandoc does
+//!   this when `raw_html` is on), or a plain image when `Options::image_html`
+//!   is false.
+//! - tables with spans or block content in cells: a raw HTML table.
+
+use crate::doctree::{Diagnostic, Element, Kind, Level, Node};
+use crate::source::Metadata;
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd,
+};
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+/// Writer options. New fields keep a default in `Options::default()`.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// YAML front matter (title, slug, date, tags, ...) between `---` lines.
+    pub front_matter: bool,
+    /// Images with size or alignment as raw HTML `<img>` (else plain `![]()`).
+    pub image_html: bool,
+    /// GFM alerts (`> [!NOTE]`) for note/tip/important/warning/caution.
+    pub alerts: bool,
+    /// Heading level of top sections; `None`: 2 when the post has a title
+    /// (it is the page's h1), else 1.
+    pub first_section_level: Option<u8>,
+    /// How video embeds (`raw` with `.embed`) are written.
+    pub embeds: EmbedStyle,
+}
+
+/// Output for Nikola's youtube/vimeo embeds. Kept an enum so a Hugo
+/// shortcode style can be added later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmbedStyle {
+    Html,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            front_matter: true,
+            image_html: true,
+            alerts: true,
+            first_section_level: None,
+            embeds: EmbedStyle::Html,
+        }
+    }
+}
+
+/// The parser extensions the output is written for (and re-parsed with).
+pub fn parser_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options as P;
+    P::ENABLE_TABLES
+        | P::ENABLE_FOOTNOTES
+        | P::ENABLE_STRIKETHROUGH
+        | P::ENABLE_MATH
+        | P::ENABLE_GFM
+}
+
+/// Renders the `document` element as Markdown; ends with one newline.
+pub fn write(
+    doc: &Element,
+    meta: &Metadata,
+    opts: &Options,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let doc_title = doc.child(Kind::Title);
+    let title_text = doc_title.map(|t| squash(&t.astext()));
+    let mut out = String::new();
+    // The doctitle is dropped only where the front matter carries it.
+    let mut title_in_fm = false;
+    if opts.front_matter {
+        let fm_title = meta.title.clone().or_else(|| title_text.clone());
+        title_in_fm = fm_title.is_some() && (meta.title.is_none() || meta.title == title_text);
+        out.push_str(&front_matter(meta, fm_title.as_deref(), diags));
+    }
+    let has_title = meta.title.is_some() || doc_title.is_some();
+    let base = opts
+        .first_section_level
+        .unwrap_or(if has_title { 2 } else { 1 })
+        .clamp(1, 6);
+    let mut w = Writer::new(opts, diags, base);
+    w.collect_labels(doc);
+    for child in &doc.children {
+        match child {
+            Node::Element(e) if e.kind == Kind::Title && Some(e) == doc_title => {
+                if !title_in_fm {
+                    w.heading(e, 1);
+                }
+            }
+            Node::Element(e) if e.kind == Kind::Subtitle && !title_in_fm => w.heading(e, 2),
+            Node::Element(e) if e.kind == Kind::Subtitle => w.bold_para(e),
+            _ => w.block_node(child),
+        }
+    }
+    let mut events = std::mem::take(&mut w.ev);
+    events.append(&mut w.notes);
+    out.push_str(&render(&events, w.diags));
+    finish(out)
+}
+
+/// Trims trailing blank lines to exactly one newline.
+fn finish(mut out: String) -> String {
+    let len = out.trim_end().len();
+    out.truncate(len);
+    out.push('\n');
+    out
+}
+
+fn cmark_options() -> pulldown_cmark_to_cmark::Options<'static> {
+    pulldown_cmark_to_cmark::Options {
+        list_token: '-',
+        code_block_token_count: 3,
+        increment_ordered_list_bullets: true,
+        newlines_after_htmlblock: 2,
+        newlines_after_rest: 2,
+        ..Default::default()
+    }
+}
+
+/// Serialises events; a block the serialiser rejects becomes raw HTML.
+fn render(events: &[Event<'static>], diags: &mut Vec<Diagnostic>) -> String {
+    let mut out = String::new();
+    if pulldown_cmark_to_cmark::cmark_with_options(
+        events.iter(),
+        &mut out,
+        parser_options(),
+        cmark_options(),
+    )
+    .is_ok()
+    {
+        return out;
+    }
+    // Rare: retry block by block so one bad block costs only itself.
+    out.clear();
+    for block in top_blocks(events) {
+        let mut part = String::new();
+        match pulldown_cmark_to_cmark::cmark_with_options(
+            block.iter(),
+            &mut part,
+            parser_options(),
+            cmark_options(),
+        ) {
+            Ok(_) => out.push_str(part.trim_end_matches('\n')),
+            Err(e) => {
+                diags.push(Diagnostic::new(
+                    Level::Warning,
+                    format!("Markdown cannot spell a block ({e}); written as HTML"),
+                    None,
+                ));
+                let mut html = String::new();
+                pulldown_cmark::html::push_html(&mut html, block.iter().cloned());
+                out.push_str(&no_blank_lines(&html));
+            }
+        }
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// Splits an event stream into its top-level blocks.
+fn top_blocks<'e>(events: &'e [Event<'static>]) -> Vec<&'e [Event<'static>]> {
+    let mut blocks = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, ev) in events.iter().enumerate() {
+        match ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 {
+            blocks.push(&events[start..=i]);
+            start = i + 1;
+        }
+    }
+    if start < events.len() {
+        blocks.push(&events[start..]);
+    }
+    blocks
+}
+
+/// YAML front matter in the fixed key order, or nothing when empty.
+fn front_matter(meta: &Metadata, title: Option<&str>, diags: &mut Vec<Diagnostic>) -> String {
+    use serde_norway::{Mapping, Value};
+    let mut map = Mapping::new();
+    let mut put = |k: &str, v: Value| {
+        map.insert(Value::String(k.to_owned()), v);
+    };
+    let s = |v: &str| Value::String(v.to_owned());
+    if let Some(t) = title {
+        put("title", s(t));
+    }
+    if let Some(v) = &meta.slug {
+        put("slug", s(v));
+    }
+    if let Some(d) = &meta.date {
+        put("date", Value::String(rfc3339(d)));
+    }
+    if !meta.tags.is_empty() {
+        put(
+            "tags",
+            Value::Sequence(meta.tags.iter().map(|t| s(t)).collect()),
+        );
+    }
+    for (k, v) in [
+        ("category", &meta.category),
+        ("author", &meta.author),
+        ("description", &meta.description),
+    ] {
+        if let Some(v) = v {
+            put(k, s(v));
+        }
+    }
+    // The rest sorted by key, `updated` and `link` among them.
+    let mut rest: Vec<(&str, String)> = meta
+        .other
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    if let Some(u) = &meta.updated {
+        rest.push(("updated", rfc3339(u)));
+    }
+    if let Some(l) = &meta.link {
+        rest.push(("link", l.clone()));
+    }
+    rest.sort_by(|a, b| a.0.cmp(b.0));
+    for (k, v) in rest {
+        put(k, Value::String(v));
+    }
+    if map.is_empty() {
+        return String::new();
+    }
+    match serde_norway::to_string(&Value::Mapping(map)) {
+        Ok(yaml) => format!("---\n{yaml}---\n\n"),
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                format!("front matter not written: {e}"),
+                None,
+            ));
+            String::new()
+        }
+    }
+}
+
+fn rfc3339(d: &jiff::ZonedDateTime) -> String {
+    d.strftime("%Y-%m-%dT%H:%M:%S%.f%:z").to_string()
+}
+
+/// Collapses runs of whitespace (titles are one line in Markdown).
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn esc_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A blank line would end an HTML block early; `&#10;` keeps `<pre>` text.
+fn no_blank_lines(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut chars = html.trim_end_matches('\n').chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' && chars.peek() == Some(&'\n') {
+            out.push_str("&#10;");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// A GFM footnote label: letters, digits, `-` and `_` only.
+fn clean_label(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+        .collect()
+}
+
+fn is_inline_kind(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::Emphasis
+            | Kind::Strong
+            | Kind::Literal
+            | Kind::Reference
+            | Kind::FootnoteReference
+            | Kind::CitationReference
+            | Kind::SubstitutionReference
+            | Kind::TitleReference
+            | Kind::Abbreviation
+            | Kind::Acronym
+            | Kind::Subscript
+            | Kind::Superscript
+            | Kind::Inline
+            | Kind::Problematic
+            | Kind::Generated
+            | Kind::Math
+            | Kind::Image
+    )
+}
+
+fn alert_kind(k: Kind) -> Option<BlockQuoteKind> {
+    match k {
+        Kind::Note => Some(BlockQuoteKind::Note),
+        Kind::Tip => Some(BlockQuoteKind::Tip),
+        Kind::Important => Some(BlockQuoteKind::Important),
+        Kind::Warning => Some(BlockQuoteKind::Warning),
+        Kind::Caution => Some(BlockQuoteKind::Caution),
+        _ => None,
+    }
+}
+
+fn heading_level(n: usize) -> HeadingLevel {
+    match n {
+        0 | 1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+fn is_teaser(e: &Element) -> bool {
+    if e.attrs.classes.iter().any(|c| c == "teaser-end") {
+        return true;
+    }
+    let text = e.astext();
+    let text = text.trim();
+    text == "TEASER_END" || text.starts_with("TEASER_END:")
+}
+
+fn has_class(e: &Element, class: &str) -> bool {
+    e.attrs.classes.iter().any(|c| c == class)
+}
+
+fn ev_text(s: impl Into<String>) -> Event<'static> {
+    Event::Text(CowStr::from(s.into()))
+}
+
+struct Writer<'a> {
+    opts: &'a Options,
+    diags: &'a mut Vec<Diagnostic>,
+    ev: Vec<Event<'static>>,
+    /// Footnote and citation definitions, written at the end.
+    notes: Vec<Event<'static>>,
+    /// Footnote/citation id -> GFM label.
+    labels: HashMap<String, String>,
+    base: usize,
+    depth: usize,
+    /// Inside a heading or table cell: line breaks become spaces.
+    one_line: bool,
+    in_link: bool,
+}
+
+impl<'a> Writer<'a> {
+    fn new(opts: &'a Options, diags: &'a mut Vec<Diagnostic>, base: u8) -> Writer<'a> {
+        Writer {
+            opts,
+            diags,
+            ev: Vec::new(),
+            notes: Vec::new(),
+            labels: HashMap::new(),
+            base: base as usize,
+            depth: 0,
+            one_line: false,
+            in_link: false,
+        }
+    }
+
+    fn diag(&mut self, level: Level, msg: impl Into<String>, e: &Element) {
+        self.diags.push(Diagnostic::new(level, msg, e.line));
+    }
+
+    fn start(&mut self, tag: Tag<'static>) {
+        self.ev.push(Event::Start(tag));
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        self.ev.push(Event::End(tag));
+    }
+
+    /// Labels for every footnote and citation, unique ignoring case.
+    fn collect_labels(&mut self, doc: &Element) {
+        let mut seen = HashSet::new();
+        let labels = &mut self.labels;
+        doc.walk(&mut |e| {
+            if !matches!(e.kind, Kind::Footnote | Kind::Citation) {
+                return;
+            }
+            let Some(id) = e.attrs.ids.first() else {
+                return;
+            };
+            let label_text = e.child(Kind::Label).map(Element::astext);
+            let mut label = e
+                .attrs
+                .names
+                .first()
+                .map(|n| clean_label(n))
+                .filter(|l| !l.is_empty())
+                .or_else(|| label_text.map(|t| clean_label(&t)))
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| clean_label(id));
+            if label.is_empty() || seen.contains(&label.to_lowercase()) {
+                label = format!("{}-{}", clean_label(id), seen.len() + 1);
+            }
+            seen.insert(label.to_lowercase());
+            labels.insert(id.clone(), label);
+        });
+    }
+
+    // ---- blocks ----
+
+    fn blocks(&mut self, e: &Element) {
+        for child in &e.children {
+            self.block_node(child);
+        }
+    }
+
+    fn block_node(&mut self, n: &Node) {
+        match n {
+            Node::Text(t) if t.trim().is_empty() => {}
+            Node::Text(t) => {
+                self.start(Tag::Paragraph);
+                self.text(t);
+                self.end(TagEnd::Paragraph);
+            }
+            Node::Element(e) => self.block(e),
+        }
+    }
+
+    fn block(&mut self, e: &Element) {
+        match e.kind {
+            Kind::Section => self.section(e),
+            Kind::Paragraph => self.para(e),
+            Kind::BulletList | Kind::EnumeratedList => self.list(e),
+            Kind::DefinitionList => self.definition_list(e),
+            Kind::FieldList | Kind::Docinfo => self.field_list(e),
+            Kind::OptionList => self.option_list(e),
+            Kind::LineBlock => self.line_block(e),
+            Kind::LiteralBlock => self.code_block(e, code_language(e)),
+            Kind::DoctestBlock => self.code_block(e, "pycon".into()),
+            Kind::MathBlock => {
+                self.start(Tag::Paragraph);
+                self.ev.push(Event::DisplayMath(CowStr::from(
+                    e.astext().trim().to_owned(),
+                )));
+                self.end(TagEnd::Paragraph);
+            }
+            Kind::BlockQuote => self.block_quote(e),
+            Kind::Admonition => self.admonition(e),
+            k if k.is_specific_admonition() => self.admonition(e),
+            Kind::Comment => self.comment(e),
+            Kind::Raw => self.raw_block(e),
+            Kind::Figure => self.figure(e),
+            Kind::Table => self.table(e),
+            Kind::Topic | Kind::Sidebar => self.topic(e),
+            Kind::Rubric | Kind::Title | Kind::Subtitle | Kind::Caption => self.bold_para(e),
+            Kind::Transition => self.ev.push(Event::Rule),
+            Kind::Footnote | Kind::Citation => self.note(e),
+            Kind::Container | Kind::Compound => {
+                if e.kind == Kind::Container && !e.attrs.classes.is_empty() {
+                    self.diag(Level::Info, "container classes dropped in Markdown", e);
+                }
+                self.blocks(e);
+            }
+            Kind::Target
+            | Kind::SubstitutionDefinition
+            | Kind::Pending
+            | Kind::SystemMessage
+            | Kind::Label => {}
+            Kind::Meta | Kind::Header | Kind::Footer | Kind::Decoration => {
+                let msg = format!("{} dropped: Markdown has no place for it", e.kind.name());
+                self.diag(Level::Info, msg, e);
+            }
+            k if is_inline_kind(k) => {
+                self.start(Tag::Paragraph);
+                self.inline(e);
+                self.end(TagEnd::Paragraph);
+            }
+            _ => self.blocks(e),
+        }
+    }
+
+    fn section(&mut self, e: &Element) {
+        self.depth += 1;
+        let level = self.base + self.depth - 1;
+        for child in &e.children {
+            match child {
+                Node::Element(t) if t.kind == Kind::Title => {
+                    if level > 6 {
+                        self.diag(
+                            Level::Info,
+                            "section nested deeper than h6 written as h6",
+                            t,
+                        );
+                    }
+                    self.heading(t, level);
+                }
+                _ => self.block_node(child),
+            }
+        }
+        self.depth -= 1;
+    }
+
+    fn heading(&mut self, e: &Element, level: usize) {
+        let tag = Tag::Heading {
+            level: heading_level(level),
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        };
+        let end = TagEnd::from(tag.clone());
+        self.start(tag);
+        let was = std::mem::replace(&mut self.one_line, true);
+        self.inlines(e);
+        self.one_line = was;
+        self.end(end);
+    }
+
+    fn para(&mut self, e: &Element) {
+        self.start(Tag::Paragraph);
+        self.inlines(e);
+        self.end(TagEnd::Paragraph);
+    }
+
+    fn bold_para(&mut self, e: &Element) {
+        self.start(Tag::Paragraph);
+        self.start(Tag::Strong);
+        self.inlines(e);
+        self.end(TagEnd::Strong);
+        self.end(TagEnd::Paragraph);
+    }
+
+    /// docutils' "compact" rule: each item one paragraph, maybe a sublist.
+    fn is_tight(list: &Element) -> bool {
+        list.elements().all(|item| {
+            let mut paras = 0;
+            item.elements().enumerate().all(|(i, c)| match c.kind {
+                Kind::Paragraph => {
+                    paras += 1;
+                    i == 0 && paras == 1
+                }
+                Kind::BulletList | Kind::EnumeratedList => Self::is_tight(c),
+                _ => false,
+            })
+        })
+    }
+
+    fn list(&mut self, e: &Element) {
+        let start = if e.kind == Kind::EnumeratedList {
+            if e.get("enumtype").is_some_and(|t| t != "arabic") {
+                self.diag(
+                    Level::Info,
+                    "list numbering style (letters/roman) written as arabic numbers",
+                    e,
+                );
+            }
+            Some(e.get("start").and_then(|s| s.parse().ok()).unwrap_or(1))
+        } else {
+            None
+        };
+        let tight = Self::is_tight(e);
+        self.start(Tag::List(start));
+        for item in e.elements() {
+            self.start(Tag::Item);
+            for child in &item.children {
+                match child {
+                    Node::Element(p) if tight && p.kind == Kind::Paragraph => self.inlines(p),
+                    _ => self.block_node(child),
+                }
+            }
+            self.end(TagEnd::Item);
+        }
+        self.end(TagEnd::List(start.is_some()));
+    }
+
+    /// One item of the pandoc-style bullet list used for definition-like
+    /// lists: bold term, hard break, the first paragraph, then the rest.
+    fn term_item(&mut self, term: impl FnOnce(&mut Self), body: &[&Element], tight: bool) {
+        self.start(Tag::Item);
+        if !tight {
+            self.start(Tag::Paragraph);
+        }
+        self.start(Tag::Strong);
+        term(self);
+        self.end(TagEnd::Strong);
+        let mut rest = body.iter().flat_map(|b| b.children.iter()).peekable();
+        if let Some(Node::Element(p)) = rest.peek()
+            && p.kind == Kind::Paragraph
+        {
+            self.ev.push(Event::HardBreak);
+            self.inlines(p);
+            rest.next();
+        }
+        if !tight {
+            self.end(TagEnd::Paragraph);
+        }
+        for child in rest {
+            self.block_node(child);
+        }
+        self.end(TagEnd::Item);
+    }
+
+    /// Tight when every body is at most one paragraph.
+    fn bodies_tight(bodies: &[&Element]) -> bool {
+        bodies.iter().map(|b| b.elements().count()).sum::<usize>() <= 1
+            && bodies
+                .iter()
+                .all(|b| b.elements().all(|c| c.kind == Kind::Paragraph))
+    }
+
+    fn definition_list(&mut self, e: &Element) {
+        self.diag(
+            Level::Info,
+            "definition list written as a bullet list with bold terms",
+            e,
+        );
+        let items: Vec<&Element> = e.elements().collect();
+        let tight = items.iter().all(|i| {
+            let defs: Vec<&Element> = i
+                .elements()
+                .filter(|c| c.kind == Kind::Definition)
+                .collect();
+            Self::bodies_tight(&defs)
+        });
+        self.start(Tag::List(None));
+        for item in items {
+            let defs: Vec<&Element> = item
+                .elements()
+                .filter(|c| c.kind == Kind::Definition)
+                .collect();
+            self.term_item(
+                |w| {
+                    for part in item.elements() {
+                        match part.kind {
+                            Kind::Term => w.inlines(part),
+                            Kind::Classifier => {
+                                w.ev.push(ev_text(" : "));
+                                w.inlines(part);
+                            }
+                            _ => {}
+                        }
+                    }
+                },
+                &defs,
+                tight,
+            );
+        }
+        self.end(TagEnd::List(false));
+    }
+
+    fn field_list(&mut self, e: &Element) {
+        let what = if e.kind == Kind::Docinfo {
+            "docinfo"
+        } else {
+            "field list"
+        };
+        self.diag(
+            Level::Info,
+            format!("{what} written as a bullet list with bold names"),
+            e,
+        );
+        let tight = e.elements().all(|f| {
+            Self::bodies_tight(
+                &f.elements()
+                    .filter(|c| c.kind == Kind::FieldBody)
+                    .collect::<Vec<_>>(),
+            )
+        });
+        self.start(Tag::List(None));
+        for field in e.elements() {
+            if field.kind != Kind::Field {
+                self.docinfo_item(field, tight);
+                continue;
+            }
+            let bodies: Vec<&Element> = field
+                .elements()
+                .filter(|c| c.kind == Kind::FieldBody)
+                .collect();
+            let name = field.child(Kind::FieldName);
+            self.term_item(
+                |w| {
+                    if let Some(n) = name {
+                        w.inlines(n);
+                    }
+                },
+                &bodies,
+                tight,
+            );
+        }
+        self.end(TagEnd::List(false));
+    }
+
+    /// A docinfo element (author, date, ...): its name from the kind.
+    fn docinfo_item(&mut self, field: &Element, tight: bool) {
+        self.start(Tag::Item);
+        if !tight {
+            self.start(Tag::Paragraph);
+        }
+        self.start(Tag::Strong);
+        self.ev.push(ev_text(field.kind.name()));
+        self.end(TagEnd::Strong);
+        self.ev.push(Event::HardBreak);
+        self.inlines(field);
+        if !tight {
+            self.end(TagEnd::Paragraph);
+        }
+        self.end(TagEnd::Item);
+    }
+
+    fn option_list(&mut self, e: &Element) {
+        self.diag(
+            Level::Info,
+            "option list written as a bullet list with bold options",
+            e,
+        );
+        let tight = e.elements().all(|i| {
+            Self::bodies_tight(
+                &i.elements()
+                    .filter(|c| c.kind == Kind::Description)
+                    .collect::<Vec<_>>(),
+            )
+        });
+        self.start(Tag::List(None));
+        for item in e.elements() {
+            let bodies: Vec<&Element> = item
+                .elements()
+                .filter(|c| c.kind == Kind::Description)
+                .collect();
+            let options: Vec<String> = item
+                .child(Kind::OptionGroup)
+                .map(|g| g.elements().map(option_text).collect())
+                .unwrap_or_default();
+            self.term_item(
+                |w| {
+                    for (i, o) in options.into_iter().enumerate() {
+                        if i > 0 {
+                            w.ev.push(ev_text(", "));
+                        }
+                        w.ev.push(Event::Code(CowStr::from(o)));
+                    }
+                },
+                &bodies,
+                tight,
+            );
+        }
+        self.end(TagEnd::List(false));
+    }
+
+    /// Lines joined by hard breaks; nesting as leading no-break spaces.
+    fn line_block(&mut self, e: &Element) {
+        let mut lines = Vec::new();
+        flatten_lines(e, 0, &mut lines);
+        let mut open = false;
+        for (indent, line) in lines {
+            if line.children.is_empty() {
+                // An empty line separates stanzas.
+                if open {
+                    self.end(TagEnd::Paragraph);
+                    open = false;
+                }
+                continue;
+            }
+            if open {
+                self.ev.push(Event::HardBreak);
+            } else {
+                self.start(Tag::Paragraph);
+                open = true;
+            }
+            if indent > 0 {
+                self.ev.push(ev_text("\u{a0}".repeat(indent * 4)));
+            }
+            self.inlines(line);
+        }
+        if open {
+            self.end(TagEnd::Paragraph);
+        }
+    }
+
+    fn code_block(&mut self, e: &Element, lang: String) {
+        let mut text = e.astext();
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        self.start(Tag::CodeBlock(CodeBlockKind::Fenced(CowStr::from(lang))));
+        self.ev.push(ev_text(text));
+        self.end(TagEnd::CodeBlock);
+    }
+
+    fn block_quote(&mut self, e: &Element) {
+        self.start(Tag::BlockQuote(None));
+        for child in &e.children {
+            match child {
+                Node::Element(a) if a.kind == Kind::Attribution => {
+                    self.start(Tag::Paragraph);
+                    self.ev.push(ev_text("\u{2014} "));
+                    self.inlines(a);
+                    self.end(TagEnd::Paragraph);
+                }
+                _ => self.block_node(child),
+            }
+        }
+        self.end(TagEnd::BlockQuote(None));
+    }
+
+    fn admonition(&mut self, e: &Element) {
+        let alert = alert_kind(e.kind).filter(|_| self.opts.alerts);
+        self.start(Tag::BlockQuote(alert));
+        if alert.is_none() {
+            self.diag(
+                Level::Info,
+                format!(
+                    "{} written as a block quote with a bold title",
+                    e.kind.name()
+                ),
+                e,
+            );
+            match e.child(Kind::Title) {
+                Some(t) => self.bold_para(t),
+                None => {
+                    let name = e.kind.name();
+                    let mut title = name.to_owned();
+                    if let Some(first) = title.get_mut(..1) {
+                        first.make_ascii_uppercase();
+                    }
+                    self.start(Tag::Paragraph);
+                    self.start(Tag::Strong);
+                    self.ev.push(ev_text(title));
+                    self.end(TagEnd::Strong);
+                    self.end(TagEnd::Paragraph);
+                }
+            }
+        }
+        for child in &e.children {
+            match child {
+                Node::Element(t) if t.kind == Kind::Title => {}
+                _ => self.block_node(child),
+            }
+        }
+        self.end(TagEnd::BlockQuote(alert));
+    }
+
+    fn comment(&mut self, e: &Element) {
+        if is_teaser(e) {
+            self.html_block("<!--more-->\n".into());
+        }
+    }
+
+    fn html_block(&mut self, html: String) {
+        self.start(Tag::HtmlBlock);
+        self.ev.push(Event::Html(CowStr::from(html)));
+        self.end(TagEnd::HtmlBlock);
+    }
+
+    fn raw_block(&mut self, e: &Element) {
+        let embed = e.get(".embed").is_some();
+        if embed && self.opts.embeds == EmbedStyle::Html || is_html_raw(e) {
+            let text = e.astext();
+            if !text.trim().is_empty() {
+                let mut html = text.trim_end_matches('\n').to_owned();
+                html.push('\n');
+                self.html_block(html);
+            }
+        } else {
+            let fmt = e.get("format").unwrap_or("").to_owned();
+            self.diag(
+                Level::Warning,
+                format!("raw \"{fmt}\" content dropped: Markdown takes only HTML"),
+                e,
+            );
+        }
+    }
+
+    fn figure(&mut self, e: &Element) {
+        self.diag(
+            Level::Info,
+            "figure written as an image with the caption as a paragraph",
+            e,
+        );
+        for child in e.elements() {
+            match child.kind {
+                Kind::Caption => {
+                    self.start(Tag::Paragraph);
+                    self.start(Tag::Emphasis);
+                    self.inlines(child);
+                    self.end(TagEnd::Emphasis);
+                    self.end(TagEnd::Paragraph);
+                }
+                Kind::Legend => self.blocks(child),
+                _ => self.block(child),
+            }
+        }
+    }
+
+    fn topic(&mut self, e: &Element) {
+        self.diag(
+            Level::Info,
+            format!("{} written as a bold title and its content", e.kind.name()),
+            e,
+        );
+        let quote = e.kind == Kind::Sidebar;
+        if quote {
+            self.start(Tag::BlockQuote(None));
+        }
+        for child in &e.children {
+            match child {
+                Node::Element(t) if matches!(t.kind, Kind::Title | Kind::Subtitle) => {
+                    self.bold_para(t)
+                }
+                _ => self.block_node(child),
+            }
+        }
+        if quote {
+            self.end(TagEnd::BlockQuote(None));
+        }
+    }
+
+    fn note(&mut self, e: &Element) {
+        let Some(label) = e
+            .attrs
+            .ids
+            .first()
+            .and_then(|id| self.labels.get(id))
+            .cloned()
+        else {
+            self.diag(Level::Info, "footnote without id written as a paragraph", e);
+            self.blocks(e);
+            return;
+        };
+        let body = std::mem::take(&mut self.ev);
+        self.start(Tag::FootnoteDefinition(CowStr::from(label)));
+        for child in &e.children {
+            match child {
+                Node::Element(l) if l.kind == Kind::Label => {}
+                _ => self.block_node(child),
+            }
+        }
+        self.end(TagEnd::FootnoteDefinition);
+        let note = std::mem::replace(&mut self.ev, body);
+        self.notes.extend(note);
+    }
+
+    fn table(&mut self, e: &Element) {
+        let groups: Vec<&Element> = e.elements().filter(|c| c.kind == Kind::Tgroup).collect();
+        if let Some(title) = e.child(Kind::Title) {
+            self.bold_para(title);
+        }
+        match groups.as_slice() {
+            [g] if simple_table(g) => self.gfm_table(g),
+            _ => {
+                self.diag(
+                    Level::Info,
+                    "table with spans or block content written as HTML",
+                    e,
+                );
+                let html = self.html_table(&groups);
+                self.html_block(html);
+            }
+        }
+    }
+
+    fn gfm_table(&mut self, g: &Element) {
+        let cols = g.elements().filter(|c| c.kind == Kind::Colspec).count();
+        let head_rows: Vec<&Element> = g
+            .child(Kind::Thead)
+            .map(|h| h.elements().collect())
+            .unwrap_or_default();
+        let body_rows: Vec<&Element> = g
+            .child(Kind::Tbody)
+            .map(|b| b.elements().collect())
+            .unwrap_or_default();
+        self.start(Tag::Table(vec![Alignment::None; cols]));
+        self.start(Tag::TableHead);
+        let was = std::mem::replace(&mut self.one_line, true);
+        match head_rows.first() {
+            Some(row) => self.table_cells(row),
+            None => {
+                self.diag(
+                    Level::Info,
+                    "table without header: empty header row added",
+                    g,
+                );
+                for _ in 0..cols {
+                    self.start(Tag::TableCell);
+                    self.end(TagEnd::TableCell);
+                }
+            }
+        }
+        self.end(TagEnd::TableHead);
+        for row in body_rows {
+            self.start(Tag::TableRow);
+            self.table_cells(row);
+            self.end(TagEnd::TableRow);
+        }
+        self.one_line = was;
+        self.end(TagEnd::Table);
+    }
+
+    fn table_cells(&mut self, row: &Element) {
+        for entry in row.elements() {
+            self.start(Tag::TableCell);
+            for p in entry.elements() {
+                self.inlines(p);
+            }
+            self.end(TagEnd::TableCell);
+        }
+    }
+
+    /// A raw HTML table whose cells are this writer's output as HTML.
+    fn html_table(&mut self, groups: &[&Element]) -> String {
+        let mut html = String::from("<table>\n");
+        for g in groups {
+            for part in g.elements() {
+                let (tag, cell) = match part.kind {
+                    Kind::Thead => ("thead", "th"),
+                    Kind::Tbody => ("tbody", "td"),
+                    _ => continue,
+                };
+                let _ = writeln!(html, "<{tag}>");
+                for row in part.elements() {
+                    html.push_str("<tr>");
+                    for entry in row.elements() {
+                        let _ = write!(html, "<{cell}{}>", span_attrs(entry));
+                        html.push_str(self.html_of(entry).trim_end());
+                        let _ = write!(html, "</{cell}>");
+                    }
+                    html.push_str("</tr>\n");
+                }
+                let _ = writeln!(html, "</{tag}>");
+            }
+        }
+        html.push_str("</table>\n");
+        no_blank_lines(&html)
+    }
+
+    /// Block content as HTML, through the same events.
+    fn html_of(&mut self, e: &Element) -> String {
+        let outer = std::mem::take(&mut self.ev);
+        let was = std::mem::replace(&mut self.one_line, false);
+        self.blocks(e);
+        self.one_line = was;
+        let events = std::mem::replace(&mut self.ev, outer);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        html
+    }
+
+    // ---- inlines ----
+
+    fn inlines(&mut self, e: &Element) {
+        for child in &e.children {
+            match child {
+                Node::Text(t) => self.text(t),
+                Node::Element(c) => self.inline(c),
+            }
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        for (i, piece) in t.split('\n').enumerate() {
+            let piece = if i > 0 {
+                self.ev.push(if self.one_line {
+                    ev_text(" ")
+                } else {
+                    Event::SoftBreak
+                });
+                piece.trim_start()
+            } else {
+                piece
+            };
+            if !piece.is_empty() {
+                self.ev.push(ev_text(piece));
+            }
+        }
+    }
+
+    fn wrap(&mut self, tag: Tag<'static>, e: &Element) {
+        let end = TagEnd::from(tag.clone());
+        self.start(tag);
+        self.inlines(e);
+        self.end(end);
+    }
+
+    fn inline(&mut self, e: &Element) {
+        match e.kind {
+            Kind::Emphasis | Kind::TitleReference => self.wrap(Tag::Emphasis, e),
+            Kind::Strong => self.wrap(Tag::Strong, e),
+            Kind::Literal => {
+                let code = e.astext().replace('\n', " ");
+                self.ev.push(Event::Code(CowStr::from(code)));
+            }
+            Kind::Reference => self.link(e),
+            Kind::FootnoteReference | Kind::CitationReference => self.note_ref(e),
+            Kind::Image => self.image(e),
+            Kind::Math => self.ev.push(Event::InlineMath(CowStr::from(
+                e.astext().replace('\n', " "),
+            ))),
+            Kind::Raw => self.raw_inline(e),
+            Kind::Subscript | Kind::Superscript => {
+                let tag = if e.kind == Kind::Subscript {
+                    "sub"
+                } else {
+                    "sup"
+                };
+                self.diag(
+                    Level::Info,
+                    format!("{} written as inline HTML", e.kind.name()),
+                    e,
+                );
+                self.ev
+                    .push(Event::InlineHtml(CowStr::from(format!("<{tag}>"))));
+                self.inlines(e);
+                self.ev
+                    .push(Event::InlineHtml(CowStr::from(format!("</{tag}>"))));
+            }
+            Kind::Inline if has_class(e, "strike") || has_class(e, "del") => {
+                self.wrap(Tag::Strikethrough, e)
+            }
+            Kind::SystemMessage | Kind::Comment | Kind::Pending => {}
+            k if !is_inline_kind(k) && k != Kind::Target => {
+                // A block inside inline content: keep its text.
+                self.text(&e.astext());
+            }
+            _ => self.inlines(e),
+        }
+    }
+
+    fn link(&mut self, e: &Element) {
+        let dest = match (e.get("refuri"), e.get("refid")) {
+            (Some(uri), _) => uri.to_owned(),
+            (None, Some(id)) => format!("#{id}"),
+            (None, None) => {
+                self.diag(Level::Info, "unresolved reference written as text", e);
+                return self.inlines(e);
+            }
+        };
+        if self.in_link {
+            return self.inlines(e);
+        }
+        let text = e.astext();
+        let auto = text == dest
+            && e.children.len() == 1
+            && dest.contains("://")
+            && !dest.contains(|c: char| c.is_whitespace() || c == '<' || c == '>');
+        let tag = Tag::Link {
+            link_type: if auto {
+                LinkType::Autolink
+            } else {
+                LinkType::Inline
+            },
+            dest_url: CowStr::from(dest),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        };
+        self.in_link = true;
+        self.wrap(tag, e);
+        self.in_link = false;
+    }
+
+    fn note_ref(&mut self, e: &Element) {
+        match e.get("refid").and_then(|id| self.labels.get(id)).cloned() {
+            Some(label) => self.ev.push(Event::FootnoteReference(CowStr::from(label))),
+            None => {
+                self.diag(
+                    Level::Info,
+                    "unresolved footnote reference written as text",
+                    e,
+                );
+                self.ev.push(ev_text(format!("[{}]", e.astext())));
+            }
+        }
+    }
+
+    fn image(&mut self, e: &Element) {
+        let uri = e.get("uri").unwrap_or("").to_owned();
+        let alt = e.get("alt").unwrap_or("").to_owned();
+        let extra: Vec<(&str, &str)> = ["width", "height", "scale", "align"]
+            .into_iter()
+            .filter_map(|k| e.get(k).map(|v| (k, v)))
+            .collect();
+        if !extra.is_empty() && self.opts.image_html {
+            self.diag(
+                Level::Info,
+                "image size/alignment written as an HTML <img>",
+                e,
+            );
+            let mut html = format!("<img src=\"{}\" alt=\"{}\"", esc_html(&uri), esc_html(&alt));
+            for (k, v) in extra {
+                let name = if k == "scale" { "data-scale" } else { k };
+                let _ = write!(html, " {name}=\"{}\"", esc_html(v));
+            }
+            if !e.attrs.classes.is_empty() {
+                let _ = write!(html, " class=\"{}\"", esc_html(&e.attrs.classes.join(" ")));
+            }
+            html.push_str(" />");
+            self.ev.push(Event::InlineHtml(CowStr::from(html)));
+            return;
+        }
+        if !extra.is_empty() {
+            self.diag(Level::Info, "image size/alignment dropped in Markdown", e);
+        }
+        self.start(Tag::Image {
+            link_type: LinkType::Inline,
+            dest_url: CowStr::from(uri),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        });
+        if !alt.is_empty() {
+            self.ev.push(ev_text(alt));
+        }
+        self.end(TagEnd::Image);
+    }
+
+    fn raw_inline(&mut self, e: &Element) {
+        if is_html_raw(e) {
+            self.ev.push(Event::InlineHtml(CowStr::from(e.astext())));
+        } else {
+            let fmt = e.get("format").unwrap_or("").to_owned();
+            self.diag(
+                Level::Warning,
+                format!("raw \"{fmt}\" content dropped: Markdown takes only HTML"),
+                e,
+            );
+        }
+    }
+}
+
+fn is_html_raw(e: &Element) -> bool {
+    e.get("format")
+        .is_some_and(|f| f.split_whitespace().any(|f| f == "html"))
+}
+
+/// The language of a `code` block: the first class that is not `code`.
+fn code_language(e: &Element) -> String {
+    if let Some(lang) = e.get("language") {
+        return lang.to_owned();
+    }
+    e.attrs
+        .classes
+        .iter()
+        .find(|c| !matches!(c.as_str(), "code" | "literal-block" | "highlight"))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// `-f FILE, --file=FILE` parts of an option group.
+fn option_text(o: &Element) -> String {
+    let mut s = String::new();
+    for part in o.elements() {
+        match part.kind {
+            Kind::OptionString => s.push_str(&part.astext()),
+            Kind::OptionArgument => {
+                s.push_str(part.get("delimiter").unwrap_or(" "));
+                s.push_str(&part.astext());
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Lines of a line block with their nesting depth.
+fn flatten_lines<'e>(e: &'e Element, depth: usize, out: &mut Vec<(usize, &'e Element)>) {
+    for child in e.elements() {
+        match child.kind {
+            Kind::Line => out.push((depth, child)),
+            Kind::LineBlock => flatten_lines(child, depth + 1, out),
+            _ => {}
+        }
+    }
+}
+
+/// A GFM pipe table can hold it: no spans, at most one header row, every
+/// cell at most one paragraph, rows as wide as the colspecs.
+fn simple_table(g: &Element) -> bool {
+    let cols = g.elements().filter(|c| c.kind == Kind::Colspec).count();
+    if cols == 0 {
+        return false;
+    }
+    let head_ok = g
+        .child(Kind::Thead)
+        .is_none_or(|h| h.elements().count() <= 1);
+    head_ok
+        && g.elements()
+            .filter(|p| matches!(p.kind, Kind::Thead | Kind::Tbody))
+            .flat_map(Element::elements)
+            .all(|row| {
+                row.elements().count() == cols
+                    && row.elements().all(|entry| {
+                        entry.get("morerows").is_none()
+                            && entry.get("morecols").is_none()
+                            && entry.elements().count() <= 1
+                            && entry.elements().all(|p| p.kind == Kind::Paragraph)
+                    })
+            })
+}
+
+fn span_attrs(entry: &Element) -> String {
+    let mut s = String::new();
+    let span = |k: &str| entry.get(k).and_then(|v| v.parse::<u32>().ok());
+    if let Some(n) = span("morecols") {
+        let _ = write!(s, " colspan=\"{}\"", n + 1);
+    }
+    if let Some(n) = span("morerows") {
+        let _ = write!(s, " rowspan=\"{}\"", n + 1);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pulldown_cmark::Parser;
+
+    fn el(kind: Kind) -> Element {
+        Element::new(kind)
+    }
+
+    fn p(text: &str) -> Element {
+        el(Kind::Paragraph).with_text(text)
+    }
+
+    fn doc(children: Vec<Element>) -> Element {
+        let mut d = el(Kind::Document);
+        for c in children {
+            d.push(c);
+        }
+        d
+    }
+
+    fn md_with(d: &Element, meta: &Metadata, opts: &Options) -> (String, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let out = write(d, meta, opts, &mut diags);
+        (out, diags)
+    }
+
+    fn md(children: Vec<Element>) -> String {
+        md_with(&doc(children), &Metadata::default(), &Options::default()).0
+    }
+
+    fn html(markdown: &str) -> String {
+        let mut out = String::new();
+        pulldown_cmark::html::push_html(&mut out, Parser::new_ext(markdown, parser_options()));
+        out
+    }
+
+    /// The text a Markdown parser sees, events concatenated.
+    fn reparsed_text(markdown: &str) -> String {
+        Parser::new_ext(markdown, parser_options())
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.into_string()),
+                Event::SoftBreak => Some("\n".into()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn show() {
+        let d = doc(vec![
+            el(Kind::Title).with_text("T"),
+            p("hello *world*"),
+            el(Kind::Section).with_child(el(Kind::Title).with_text("Sec")).with_child(p("x")),
+        ]);
+        let (out, diags) = md_with(&d, &Metadata::default(), &Options::default());
+        println!("{out}\n{diags:?}");
+    }
+}
