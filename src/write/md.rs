@@ -103,7 +103,8 @@ pub fn write(
     }
     let mut events = std::mem::take(&mut w.ev);
     events.append(&mut w.notes);
-    out.push_str(&render(&events, w.diags));
+    let body = render(&events, w.diags);
+    out.push_str(tidy(&body).trim_start_matches('\n'));
     finish(out)
 }
 
@@ -162,6 +163,55 @@ fn render(events: &[Event<'static>], diags: &mut Vec<Diagnostic>) -> String {
             }
         }
         out.push_str("\n\n");
+    }
+    out
+}
+
+/// House style on the serialiser's output, meaning unchanged: hard breaks
+/// as `\` (trailing spaces get lost in editors), no trailing whitespace,
+/// `> ` quote markers at column 0. Code and HTML blocks are left alone.
+fn tidy(md: &str) -> String {
+    let mut keep: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut breaks: Vec<usize> = Vec::new();
+    for (ev, range) in pulldown_cmark::Parser::new_ext(md, parser_options()).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => keep.push(range),
+            Event::HardBreak if md.get(range.clone()).is_some_and(|s| s.starts_with(' ')) => {
+                breaks.push(range.start)
+            }
+            _ => {}
+        }
+    }
+    let (mut ki, mut bi, mut pos) = (0, 0, 0);
+    let mut out = String::with_capacity(md.len() + breaks.len());
+    for line in md.split_inclusive('\n') {
+        let (start, end) = (pos, pos + line.len());
+        pos = end;
+        while keep.get(ki).is_some_and(|r| r.end <= start) {
+            ki += 1;
+        }
+        if keep.get(ki).is_some_and(|r| r.start < start) {
+            out.push_str(line);
+            continue;
+        }
+        while breaks.get(bi).is_some_and(|&b| b < start) {
+            bi += 1;
+        }
+        let mut text = line.trim_end_matches(['\n', ' ', '\t']);
+        if text.starts_with(" >") {
+            text = &text[1..];
+        }
+        // A quote's opening line left empty by the serialiser.
+        if text == ">" && (out.trim_end_matches('\n').is_empty() || out.ends_with("\n\n")) {
+            continue;
+        }
+        out.push_str(text);
+        if breaks.get(bi).is_some_and(|&b| b < end) {
+            out.push('\\');
+        }
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
     }
     out
 }
@@ -1377,14 +1427,395 @@ mod tests {
             .collect()
     }
 
+    fn item(children: Vec<Element>) -> Element {
+        let mut i = el(Kind::ListItem);
+        for c in children {
+            i.push(c);
+        }
+        i
+    }
+
+    fn with_kids(mut e: Element, children: Vec<Element>) -> Element {
+        for c in children {
+            e.push(c);
+        }
+        e
+    }
+
+    fn entry(text: &str) -> Element {
+        el(Kind::Entry).with_child(p(text))
+    }
+
+    fn row(cells: Vec<Element>) -> Element {
+        with_kids(el(Kind::Row), cells)
+    }
+
+    fn table(head: Option<Element>, body: Vec<Element>, cols: usize) -> Element {
+        let mut g = el(Kind::Tgroup).with_attr("cols", cols.to_string());
+        for _ in 0..cols {
+            g.push(el(Kind::Colspec));
+        }
+        if let Some(h) = head {
+            g.push(el(Kind::Thead).with_child(h));
+        }
+        g.push(with_kids(el(Kind::Tbody), body));
+        el(Kind::Table).with_child(g)
+    }
+
+    fn kitchen_sink() -> Element {
+        let mut fn_el = el(Kind::Footnote)
+            .with_child(el(Kind::Label).with_text("1"))
+            .with_child(p("The note."));
+        fn_el.attrs.ids.push("footnote-1".into());
+        fn_el.attrs.names.push("1".into());
+        let mut sec = el(Kind::Section).with_child(el(Kind::Title).with_text("Intro"));
+        sec.attrs.ids.push("intro".into());
+        let sec = with_kids(
+            sec,
+            vec![
+                el(Kind::Paragraph)
+                    .with_text("See ")
+                    .with_child(
+                        el(Kind::Reference)
+                            .with_attr("refuri", "https://example.org/a_b")
+                            .with_text("the site"),
+                    )
+                    .with_text(" and a note")
+                    .with_child(
+                        el(Kind::FootnoteReference)
+                            .with_attr("refid", "footnote-1")
+                            .with_text("1"),
+                    )
+                    .with_text("."),
+                with_kids(
+                    el(Kind::Section).with_child(el(Kind::Title).with_text("Deeper")),
+                    vec![
+                        el(Kind::LiteralBlock)
+                            .with_text("print('hi')\n```\n")
+                            .with_attr("xml:space", "preserve"),
+                    ],
+                ),
+            ],
+        );
+        let mut code = el(Kind::LiteralBlock).with_text("fn main() {}");
+        code.attrs.classes = vec!["code".into(), "rust".into()];
+        doc(vec![
+            el(Kind::Title).with_text("My post"),
+            p("First *para* with `ticks`."),
+            el(Kind::Comment).with_text("TEASER_END"),
+            code,
+            sec,
+            fn_el,
+        ])
+    }
+
     #[test]
-    fn show() {
+    fn kitchen_sink_output() {
+        let (out, diags) = md_with(&kitchen_sink(), &Metadata::default(), &Options::default());
+        let expected = "---\ntitle: My post\n---\n\nFirst \\*para\\* with \\`ticks\\`.\n\n<!--more-->\n\n```rust\nfn main() {}\n```\n\n## Intro\n\nSee [the site](https://example.org/a_b) and a note[^1].\n\n### Deeper\n\n````\nprint('hi')\n```\n````\n\n[^1]: The note.\n";
+        assert_eq!(out, expected, "\n{out}");
+        assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn front_matter_order_and_dates() {
+        let mut meta = Metadata {
+            title: Some("A: title".into()),
+            slug: Some("a-title".into()),
+            date: "2014-11-13T16:59:00+03:00[+03:00]".parse().ok(),
+            tags: vec!["rust".into(), "yaml".into()],
+            category: Some("dev".into()),
+            author: Some("Ann".into()),
+            description: Some("d".into()),
+            ..Metadata::default()
+        };
+        assert!(meta.date.is_some());
+        meta.other.insert("zeta".into(), "z".into());
+        meta.other.insert("type".into(), "text".into());
+        let (out, _) = md_with(&doc(vec![p("x")]), &meta, &Options::default());
+        assert_eq!(
+            out,
+            "---\ntitle: 'A: title'\nslug: a-title\ndate: 2014-11-13T16:59:00+03:00\ntags:\n- rust\n- yaml\ncategory: dev\nauthor: Ann\ndescription: d\ntype: text\nzeta: z\n---\n\nx\n"
+        );
+        // Metadata title wins; a different doctitle stays as a heading.
+        let d = doc(vec![el(Kind::Title).with_text("Other"), p("x")]);
+        let (out, _) = md_with(&d, &meta, &Options::default());
+        assert!(out.contains("\n# Other\n"), "{out}");
+        let no_fm = Options {
+            front_matter: false,
+            ..Options::default()
+        };
+        let (out, _) = md_with(&doc(vec![p("x")]), &Metadata::default(), &no_fm);
+        assert_eq!(out, "x\n");
+    }
+
+    #[test]
+    fn tricky_text_survives_reparse() {
+        for text in [
+            "*star* and _under_ and __dunder__",
+            "# not a heading",
+            "1. not a list",
+            "3) nor this",
+            "- nor this",
+            "+ nor this",
+            "> not a quote",
+            "<b>not html</b> & &amp; entity",
+            "[not](a link) ![nor](img)",
+            "back\\slash \\* and \\",
+            "a | pipe",
+            "=====",
+            "~~not struck~~ $not math$",
+            "    indented",
+            "[^1] not a footnote",
+            "`not code`",
+            "trailing space ",
+        ] {
+            let out = md(vec![p(text)]);
+            let expect = text.trim_end();
+            assert_eq!(reparsed_text(&out), expect, "{text:?} -> {out:?}");
+        }
+    }
+
+    #[test]
+    fn code_spans_fence_backticks() {
+        for code in ["a`b", "``x``", "`", " a ", "a|b"] {
+            let out = md(vec![
+                el(Kind::Paragraph).with_child(el(Kind::Literal).with_text(code)),
+            ]);
+            let codes: Vec<String> = Parser::new_ext(&out, parser_options())
+                .filter_map(|e| match e {
+                    Event::Code(t) => Some(t.into_string()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(codes, vec![code.to_string()], "{out}");
+        }
+    }
+
+    #[test]
+    fn lists_tight_loose_and_start() {
+        let tight = el(Kind::EnumeratedList)
+            .with_attr("start", "3")
+            .with_attr("enumtype", "arabic")
+            .with_child(item(vec![p("three")]))
+            .with_child(item(vec![p("four")]));
+        assert_eq!(md(vec![tight]), "3. three\n4. four\n");
+        let loose = el(Kind::BulletList)
+            .with_child(item(vec![p("a"), p("a2")]))
+            .with_child(item(vec![p("b")]));
+        let out = md(vec![loose]);
+        assert_eq!(out, "- a\n\n  a2\n\n- b\n");
+        let (_, diags) = md_with(
+            &doc(vec![
+                el(Kind::EnumeratedList)
+                    .with_attr("enumtype", "loweralpha")
+                    .with_child(item(vec![p("a")])),
+            ]),
+            &Metadata::default(),
+            &Options::default(),
+        );
+        assert_eq!(diags.len(), 1);
+    }
+
+    #[test]
+    fn definition_list_as_bold_bullets() {
+        let dl = el(Kind::DefinitionList).with_child(with_kids(
+            el(Kind::DefinitionListItem),
+            vec![
+                el(Kind::Term).with_text("term"),
+                el(Kind::Classifier).with_text("cls"),
+                el(Kind::Definition).with_child(p("meaning")),
+            ],
+        ));
+        let (out, diags) = md_with(&doc(vec![dl]), &Metadata::default(), &Options::default());
+        assert_eq!(out, "- **term : cls**\\\n  meaning\n");
+        assert_eq!(diags[0].level, Level::Info);
+    }
+
+    #[test]
+    fn admonitions() {
+        let note = el(Kind::Note).with_child(p("careful"));
+        assert_eq!(md(vec![note]), "> [!NOTE]\n> careful\n");
+        let danger = el(Kind::Danger).with_child(p("boom"));
+        assert_eq!(md(vec![danger]), "> **Danger**\n>\n> boom\n");
+        let generic = el(Kind::Admonition)
+            .with_child(el(Kind::Title).with_text("Custom"))
+            .with_child(p("body"));
+        assert_eq!(md(vec![generic]), "> **Custom**\n>\n> body\n");
+    }
+
+    #[test]
+    fn block_quote_attribution() {
+        let q = el(Kind::BlockQuote)
+            .with_child(p("words"))
+            .with_child(el(Kind::Attribution).with_text("Someone"));
+        assert_eq!(md(vec![q]), "> words\n>\n> \u{2014} Someone\n");
+    }
+
+    #[test]
+    fn raw_and_comments() {
+        let html = el(Kind::Raw)
+            .with_attr("format", "html")
+            .with_text("<div>x</div>");
+        let latex = el(Kind::Raw)
+            .with_attr("format", "latex")
+            .with_text("\\x")
+            .with_line(7);
+        let comment = el(Kind::Comment).with_text("secret");
+        let mut teaser = el(Kind::Comment);
+        teaser.attrs.classes.push("teaser-end".into());
+        let embed = el(Kind::Raw)
+            .with_attr(".embed", "youtube")
+            .with_text("<iframe src=\"https://www.youtube-nocookie.com/embed/x\"></iframe>");
+        let (out, diags) = md_with(
+            &doc(vec![p("a"), html, latex, comment, teaser, embed]),
+            &Metadata::default(),
+            &Options::default(),
+        );
+        assert_eq!(
+            out,
+            "a\n\n<div>x</div>\n\n<!--more-->\n\n<iframe src=\"https://www.youtube-nocookie.com/embed/x\"></iframe>\n"
+        );
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].level, Level::Warning);
+        assert_eq!(diags[0].line, Some(7));
+    }
+
+    #[test]
+    fn images() {
+        let img = el(Kind::Image)
+            .with_attr("uri", "a b.png")
+            .with_attr("alt", "Alt [x]");
+        let linked = el(Kind::Reference)
+            .with_attr("refuri", "https://t.example/")
+            .with_child(
+                el(Kind::Image)
+                    .with_attr("uri", "i.png")
+                    .with_attr("alt", "i"),
+            );
+        let sized = el(Kind::Image)
+            .with_attr("uri", "s.png")
+            .with_attr("width", "50%")
+            .with_attr("align", "left")
+            .with_line(3);
+        let (out, diags) = md_with(
+            &doc(vec![img, linked, sized.clone()]),
+            &Metadata::default(),
+            &Options::default(),
+        );
+        assert_eq!(
+            out,
+            "![Alt \\[x\\]](<a b.png>)\n\n[![i](i.png)](https://t.example/)\n\n<img src=\"s.png\" alt=\"\" width=\"50%\" align=\"left\" />\n"
+        );
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].line, Some(3));
+        let plain = Options {
+            image_html: false,
+            ..Options::default()
+        };
+        let (out, diags) = md_with(&doc(vec![sized]), &Metadata::default(), &plain);
+        assert_eq!(out, "![](s.png)\n");
+        assert_eq!(diags.len(), 1);
+    }
+
+    #[test]
+    fn simple_table_is_gfm() {
+        let t = table(
+            Some(row(vec![entry("a"), entry("b|c")])),
+            vec![row(vec![entry("1"), el(Kind::Entry)])],
+            2,
+        );
+        let out = md(vec![t]);
+        assert_eq!(out, "|a|b\\|c|\n|-|---|\n|1||\n");
+        let h = html(&out);
+        assert!(h.contains("<th>b|c</th>"), "{h}");
+    }
+
+    #[test]
+    fn complex_table_is_html() {
+        let span = el(Kind::Entry)
+            .with_attr("morecols", "1")
+            .with_child(p("wide"));
+        let t = table(
+            None,
+            vec![row(vec![span]), row(vec![entry("x"), entry("y *z*")])],
+            2,
+        );
+        let (out, diags) = md_with(
+            &doc(vec![t, p("after")]),
+            &Metadata::default(),
+            &Options::default(),
+        );
+        assert_eq!(
+            out,
+            "<table>\n<tbody>\n<tr><td colspan=\"2\"><p>wide</p></td></tr>\n<tr><td><p>x</p></td><td><p>y *z*</p></td></tr>\n</tbody>\n</table>\n\nafter\n"
+        );
+        assert_eq!(diags.len(), 1);
+    }
+
+    #[test]
+    fn line_block_hard_breaks() {
+        let lb = el(Kind::LineBlock)
+            .with_child(el(Kind::Line).with_text("one"))
+            .with_child(el(Kind::LineBlock).with_child(el(Kind::Line).with_text("two")))
+            .with_child(el(Kind::Line))
+            .with_child(el(Kind::Line).with_text("three"));
+        assert_eq!(
+            md(vec![lb]),
+            "one\\\n\u{a0}\u{a0}\u{a0}\u{a0}two\n\nthree\n"
+        );
+    }
+
+    #[test]
+    fn math_and_internal_links() {
         let d = doc(vec![
-            el(Kind::Title).with_text("T"),
-            p("hello *world*"),
-            el(Kind::Section).with_child(el(Kind::Title).with_text("Sec")).with_child(p("x")),
+            el(Kind::Paragraph)
+                .with_child(el(Kind::Math).with_text("a^2"))
+                .with_text(" see ")
+                .with_child(
+                    el(Kind::Reference)
+                        .with_attr("refid", "intro")
+                        .with_text("intro"),
+                ),
+            el(Kind::MathBlock).with_text("E = mc^2\n"),
         ]);
-        let (out, diags) = md_with(&d, &Metadata::default(), &Options::default());
-        println!("{out}\n{diags:?}");
+        let (out, _) = md_with(&d, &Metadata::default(), &Options::default());
+        assert_eq!(out, "$a^2$ see [intro](#intro)\n\n$$E = mc^2$$\n");
+    }
+
+    #[test]
+    fn output_ends_with_one_newline_and_is_deterministic() {
+        let d = kitchen_sink();
+        let a = md_with(&d, &Metadata::default(), &Options::default()).0;
+        let b = md_with(&d, &Metadata::default(), &Options::default()).0;
+        assert_eq!(a, b);
+        assert!(a.ends_with('\n') && !a.ends_with("\n\n"));
+        assert_eq!(md(vec![]), "\n");
+    }
+
+    #[test]
+    fn from_json_tree() {
+        let json = r#"{"kind":"document","children":[{"element":{"kind":"paragraph","children":[{"text":"Hi "},{"element":{"kind":"strong","children":[{"text":"there"}]}}]}}]}"#;
+        let d: Element = serde_json::from_str(json).expect("valid test JSON");
+        assert_eq!(
+            md_with(&d, &Metadata::default(), &Options::default()).0,
+            "Hi **there**\n"
+        );
+    }
+
+    #[test]
+    fn tidy_keeps_meaning() {
+        for (raw, tidied) in [
+            ("a  \nb\n", "a\\\nb\n"),
+            ("- a\n  \n  b\n", "- a\n\n  b\n"),
+            ("\n > \n > x\n > \n > y\n", "\n> x\n>\n> y\n"),
+            ("```\n  code  \n\n```\n", "```\n  code  \n\n```\n"),
+            ("<div>\n  x  \n</div>\n", "<div>\n  x  \n</div>\n"),
+            (" > ```\n > a  \n > ```\n", "> ```\n > a  \n > ```\n"),
+        ] {
+            let out = tidy(raw);
+            assert_eq!(out, tidied, "{raw:?}");
+            assert_eq!(html(&out), html(raw), "{raw:?}");
+        }
     }
 }
