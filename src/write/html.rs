@@ -1,1 +1,2052 @@
-//! HTML writer (docutils html5 markup). STUB: to be replaced.
+//! HTML writer: the markup of docutils' `html5_polyglot` writer.
+//!
+//! The fragment is what docutils calls `docinfo` + `fragment` (what Nikola
+//! puts in a post page); `standalone` wraps it in a minijinja page template.
+//! Settings follow docutils' defaults except `math_output`, which is MathJax
+//! (`\(..\)` inline, `\begin{equation*}` blocks): docutils' default MathML
+//! needs a LaTeX converter, and Nikola itself uses MathJax.
+
+use crate::doctree::{Diagnostic, Element, Kind, Level, Node};
+use crate::source::Metadata;
+use std::collections::BTreeMap;
+
+/// The default page shell (`templates/page.html`).
+pub const PAGE_TEMPLATE: &str = include_str!("../../templates/page.html");
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Wrap the fragment in a whole page.
+    pub standalone: bool,
+    /// Template source text replacing `templates/page.html`.
+    pub template: Option<String>,
+    /// Heading level of top sections (docutils' html5 default is 2; Nikola
+    /// uses 1).
+    pub initial_header_level: u8,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            standalone: false,
+            template: None,
+            initial_header_level: 2,
+        }
+    }
+}
+
+/// Renders `doc` (a `document` element) as HTML.
+pub fn write(
+    doc: &Element,
+    meta: &Metadata,
+    opts: &Options,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<String, minijinja::Error> {
+    let mut w = Writer::new(opts.initial_header_level, diags);
+    w.document(doc);
+    if !opts.standalone {
+        let mut out = w.docinfo;
+        out.push_str(&w.out);
+        return Ok(out);
+    }
+    let parts = Parts {
+        title: w.title,
+        subtitle: w.subtitle,
+        docinfo: w.docinfo,
+        body: w.out,
+        header: w.header,
+        footer: w.footer,
+        head: w.head.concat(),
+        math: w.has_math,
+    };
+    render_page(&parts, doc, meta, opts)
+}
+
+/// The pieces of a page, as docutils' "parts".
+struct Parts {
+    title: String,
+    subtitle: String,
+    docinfo: String,
+    body: String,
+    header: String,
+    footer: String,
+    head: String,
+    math: bool,
+}
+
+fn render_page(
+    parts: &Parts,
+    doc: &Element,
+    meta: &Metadata,
+    opts: &Options,
+) -> Result<String, minijinja::Error> {
+    use minijinja::{AutoEscape, Environment, Value};
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| AutoEscape::Html);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()?,
+    );
+    let lang = meta
+        .other
+        .get("lang")
+        .map(String::as_str)
+        .filter(|l| !l.trim().is_empty())
+        .unwrap_or("en");
+    // The post's title, else the document title docutils found.
+    let title = match &meta.title {
+        Some(t) => t.clone(),
+        None => doc
+            .child(Kind::Title)
+            .map(Element::astext)
+            .unwrap_or_default(),
+    };
+    let date = meta
+        .date
+        .as_ref()
+        .map(|z| z.timestamp().display_with_offset(z.offset()).to_string());
+    let meta_value = serde_json::to_value(meta)
+        .map(|v| json_to_value(&v))
+        .unwrap_or_default();
+    let mut ctx: BTreeMap<&str, Value> = BTreeMap::new();
+    ctx.insert("title", Value::from(title));
+    ctx.insert("title_html", Value::from_safe_string(parts.title.clone()));
+    ctx.insert("subtitle", Value::from_safe_string(parts.subtitle.clone()));
+    ctx.insert("docinfo", Value::from_safe_string(parts.docinfo.clone()));
+    ctx.insert("body", Value::from_safe_string(parts.body.clone()));
+    ctx.insert("header", Value::from_safe_string(parts.header.clone()));
+    ctx.insert("footer", Value::from_safe_string(parts.footer.clone()));
+    ctx.insert("head", Value::from_safe_string(parts.head.clone()));
+    ctx.insert("math", Value::from(parts.math));
+    ctx.insert("lang", Value::from(lang));
+    ctx.insert("meta", meta_value);
+    ctx.insert("date", Value::from(date));
+    let source = opts.template.as_deref().unwrap_or(PAGE_TEMPLATE);
+    env.render_str(source, Value::from(ctx))
+}
+
+/// serde_json to minijinja (minijinja is built without its serde feature).
+fn json_to_value(v: &serde_json::Value) -> minijinja::Value {
+    use minijinja::Value;
+    use serde_json::Value as J;
+    match v {
+        J::Null => Value::from(()),
+        J::Bool(b) => Value::from(*b),
+        J::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Value::from(i),
+            (None, Some(f)) => Value::from(f),
+            _ => Value::from(n.to_string()),
+        },
+        J::String(s) => Value::from(s.as_str()),
+        J::Array(items) => Value::from(items.iter().map(json_to_value).collect::<Vec<_>>()),
+        J::Object(map) => Value::from(
+            map.iter()
+                .map(|(k, v)| (k.clone(), json_to_value(v)))
+                .collect::<BTreeMap<String, Value>>(),
+        ),
+    }
+}
+
+/// Where an element sits: its parent, grandparent and index in the parent.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    parent: &'a Element,
+    grand: Option<&'a Element>,
+    index: usize,
+}
+
+impl<'a> Ctx<'a> {
+    fn prev(&self) -> Option<&'a Node> {
+        self.index
+            .checked_sub(1)
+            .and_then(|i| self.parent.children.get(i))
+    }
+
+    fn next(&self) -> Option<&'a Node> {
+        self.parent.children.get(self.index + 1)
+    }
+
+    fn parent_is_text(&self) -> bool {
+        is_text_element(self.parent.kind)
+    }
+}
+
+fn node_kind(n: Option<&Node>) -> Option<Kind> {
+    n.and_then(Node::as_element).map(|e| e.kind)
+}
+
+/// docutils' `TextElement` classes (their children are inline).
+fn is_text_element(k: Kind) -> bool {
+    use Kind::*;
+    matches!(
+        k,
+        Abbreviation
+            | Acronym
+            | Address
+            | Attribution
+            | Author
+            | Caption
+            | CitationReference
+            | Classifier
+            | Comment
+            | Contact
+            | Copyright
+            | Date
+            | DoctestBlock
+            | Emphasis
+            | FieldName
+            | FootnoteReference
+            | Generated
+            | Inline
+            | Label
+            | Line
+            | Literal
+            | LiteralBlock
+            | Math
+            | MathBlock
+            | OptionArgument
+            | OptionString
+            | Organization
+            | Paragraph
+            | Problematic
+            | Raw
+            | Reference
+            | Revision
+            | Rubric
+            | Status
+            | Strong
+            | Subscript
+            | SubstitutionDefinition
+            | SubstitutionReference
+            | Subtitle
+            | Superscript
+            | Target
+            | Term
+            | Title
+            | TitleReference
+            | Version
+    )
+}
+
+/// docutils' `Sequential` classes: extra ids go before their start tag.
+fn is_sequential(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::BulletList
+            | Kind::DefinitionList
+            | Kind::EnumeratedList
+            | Kind::FieldList
+            | Kind::OptionList
+    )
+}
+
+fn is_invisible(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::Comment | Kind::Pending | Kind::SubstitutionDefinition | Kind::Target
+    )
+}
+
+/// docutils' `encode`: `&<">` and `@` (against address harvesters).
+fn encode_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '@' => out.push_str("&#64;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// docutils' `attval`: whitespace controls become spaces, then `encode`.
+fn attval_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' | '\x0b' | '\x0c' => out.push(' '),
+            _ => encode_into(out, c.encode_utf8(&mut [0; 4])),
+        }
+    }
+}
+
+/// Extra start-tag arguments, as the keyword arguments of docutils' `starttag`.
+#[derive(Default)]
+struct Spec<'a> {
+    /// `classes=`: placed before the node's classes.
+    pre: &'a [&'a str],
+    /// `CLASS=`: placed after the node's classes.
+    post: &'a [&'a str],
+    /// Node classes the writer consumed (turned into the tag name).
+    drop: &'a [&'a str],
+    atts: Vec<(&'static str, String)>,
+    /// Ids of another node placed here (field, definition list item).
+    more_ids: &'a [String],
+    empty: bool,
+}
+
+/// One text run of docutils' `words_and_spaces` regex: `[^ \n]+| +|\n`.
+fn words_and_spaces(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let len = match first {
+            '\n' => 1,
+            ' ' => rest.find(|c| c != ' ').unwrap_or(rest.len()),
+            _ => rest.find([' ', '\n']).unwrap_or(rest.len()),
+        };
+        let (token, tail) = rest.split_at(len);
+        rest = tail;
+        Some(token)
+    })
+}
+
+/// docutils' `in_word_wrap_point`: `.+\W\W.+|[-?].+` (search, one line).
+fn has_wrap_point(token: &str) -> bool {
+    let chars: Vec<char> = token.chars().collect();
+    let non_word = |c: char| !(c.is_alphanumeric() || c == '_');
+    // `[-?].+`: a dash or question mark followed by anything.
+    let dash = chars
+        .iter()
+        .take(chars.len().saturating_sub(1))
+        .any(|&c| c == '-' || c == '?');
+    // `.+\W\W.+`: two non-word characters neither first nor last.
+    let pair = chars.len() >= 4
+        && chars[1..chars.len() - 1]
+            .windows(2)
+            .any(|w| non_word(w[0]) && non_word(w[1]));
+    dash || pair
+}
+
+/// Python's `{:g}` for the sizes we print (6 significant digits).
+fn fmt_g(v: f64) -> String {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
+        return format!("{}", v as i64);
+    }
+    let digits = 5 - v.abs().log10().floor().clamp(-10.0, 5.0) as i32;
+    let s = format!("{:.*}", digits.max(0) as usize, v);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}
+
+/// docutils' `parse_measure`: a number and an optional unit.
+fn parse_measure(text: &str) -> Option<(f64, &str)> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .unwrap_or(text.len());
+    let (num, unit) = text.split_at(split);
+    let unit = unit.trim_start();
+    let value: f64 = num.parse().ok()?;
+    unit.chars()
+        .all(|c| c.is_ascii_alphabetic() || c == '%')
+        .then_some((value, unit))
+}
+
+fn guess_mimetype(uri: &str) -> Option<&'static str> {
+    let path = uri.split(['?', '#']).next().unwrap_or(uri);
+    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "ogv" => "video/ogg",
+        "swf" => "application/x-shockwave-flash",
+        "svg" => "image/svg+xml",
+        _ => return None,
+    })
+}
+
+/// English labels (docutils `languages/en.py`).
+fn label(name: &str) -> &str {
+    match name {
+        "author" => "Author",
+        "authors" => "Authors",
+        "organization" => "Organization",
+        "address" => "Address",
+        "contact" => "Contact",
+        "version" => "Version",
+        "revision" => "Revision",
+        "status" => "Status",
+        "date" => "Date",
+        "copyright" => "Copyright",
+        "attention" => "Attention!",
+        "caution" => "Caution!",
+        "danger" => "!DANGER!",
+        "error" => "Error",
+        "hint" => "Hint",
+        "important" => "Important",
+        "note" => "Note",
+        "tip" => "Tip",
+        "warning" => "Warning",
+        _ => name,
+    }
+}
+
+/// Tag names the html5 writer takes from an `inline`/`literal` class.
+const INLINE_TAGS: [&str; 15] = [
+    "code", "kbd", "dfn", "samp", "var", "bdi", "del", "ins", "mark", "small", "b", "i", "q", "s",
+    "u",
+];
+
+struct Writer<'d> {
+    out: String,
+    diags: &'d mut Vec<Diagnostic>,
+    initial_header_level: usize,
+    section_level: usize,
+    /// Inside a compact ("simple") bullet list.
+    compact_simple: bool,
+    title: String,
+    subtitle: String,
+    docinfo: String,
+    header: String,
+    footer: String,
+    /// `<meta>` tags for the page head.
+    head: Vec<String>,
+    has_math: bool,
+    /// Column flags of the current table group: is the column a stub?
+    stubs: Vec<bool>,
+}
+
+impl<'d> Writer<'d> {
+    fn new(initial_header_level: u8, diags: &'d mut Vec<Diagnostic>) -> Writer<'d> {
+        Writer {
+            out: String::new(),
+            diags,
+            initial_header_level: usize::from(initial_header_level.clamp(1, 6)),
+            section_level: 0,
+            compact_simple: false,
+            title: String::new(),
+            subtitle: String::new(),
+            docinfo: String::new(),
+            header: String::new(),
+            footer: String::new(),
+            head: Vec::new(),
+            has_math: false,
+            stubs: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+
+    fn text(&mut self, s: &str) {
+        encode_into(&mut self.out, s);
+    }
+
+    fn diag(&mut self, level: Level, msg: String, e: &Element) {
+        self.diags.push(Diagnostic::new(level, msg, e.line));
+    }
+
+    /// Renders into a separate buffer (document title, docinfo, header...).
+    fn capture(&mut self, f: impl FnOnce(&mut Self)) -> String {
+        let saved = std::mem::take(&mut self.out);
+        f(self);
+        std::mem::replace(&mut self.out, saved)
+    }
+
+    /// docutils' `starttag`: classes, first id as `id`, other ids as empty
+    /// spans, attributes sorted by name.
+    fn open(&mut self, e: &Element, tag: &str, suffix: &str, spec: Spec<'_>) {
+        let mut classes: Vec<&str> = spec.pre.to_vec();
+        let mut lang: Option<&str> = None;
+        let own = e.attrs.classes.iter().map(String::as_str);
+        for cls in own.chain(spec.post.iter().copied()) {
+            if spec.drop.contains(&cls) {
+                continue;
+            }
+            if let Some(l) = cls.strip_prefix("language-") {
+                lang.get_or_insert(l);
+            } else if !cls.trim().is_empty() && !classes.contains(&cls) {
+                classes.push(cls);
+            }
+        }
+        if e.kind == Kind::Table {
+            classes.retain(|c| !c.starts_with("colwidths-"));
+        }
+        let mut atts = spec.atts;
+        if let Some(l) = lang {
+            atts.push(("lang", l.to_owned()));
+        }
+        if !classes.is_empty() {
+            atts.push(("class", classes.join(" ")));
+        }
+        let mut ids = e.attrs.ids.iter().chain(spec.more_ids);
+        if let Some(first) = ids.next() {
+            atts.push(("id", first.clone()));
+        }
+        let before =
+            spec.empty || is_sequential(e.kind) || matches!(e.kind, Kind::Docinfo | Kind::Table);
+        let mut spans = String::new();
+        for id in ids {
+            spans.push_str("<span id=\"");
+            attval_into(&mut spans, id);
+            spans.push_str("\"></span>");
+        }
+        atts.sort_by(|a, b| a.0.cmp(b.0));
+        if before {
+            self.out.push_str(&spans);
+        }
+        self.out.push('<');
+        self.out.push_str(tag);
+        for (name, value) in &atts {
+            self.out.push(' ');
+            self.out.push_str(name);
+            self.out.push_str("=\"");
+            attval_into(&mut self.out, value);
+            self.out.push('"');
+        }
+        self.out.push_str(if spec.empty { " />" } else { ">" });
+        self.out.push_str(suffix);
+        if !before {
+            self.out.push_str(&spans);
+        }
+    }
+
+    /// A start tag with `CLASS=` classes only.
+    fn open_class(&mut self, e: &Element, tag: &str, suffix: &str, post: &[&str]) {
+        self.open(
+            e,
+            tag,
+            suffix,
+            Spec {
+                post,
+                ..Spec::default()
+            },
+        );
+    }
+
+    fn children(&mut self, e: &Element, grand: Option<&Element>) {
+        for (index, child) in e.children.iter().enumerate() {
+            match child {
+                Node::Text(t) => self.text(t),
+                Node::Element(c) => self.element(
+                    c,
+                    Ctx {
+                        parent: e,
+                        grand,
+                        index,
+                    },
+                ),
+            }
+        }
+    }
+
+    /// Renders `e` wrapped in `<tag ...>` and `</tag>` + `close_suffix`.
+    fn wrap(
+        &mut self,
+        e: &Element,
+        cx: Ctx<'_>,
+        tag: &str,
+        suffix: &str,
+        post: &[&str],
+        close: &str,
+    ) {
+        self.open_class(e, tag, suffix, post);
+        self.children(e, Some(cx.parent));
+        self.push("</");
+        self.push(tag);
+        self.push(">");
+        self.push(close);
+    }
+
+    fn document(&mut self, doc: &Element) {
+        for (index, child) in doc.children.iter().enumerate() {
+            let e = match child {
+                Node::Text(t) => {
+                    self.text(t);
+                    continue;
+                }
+                Node::Element(e) => e,
+            };
+            let cx = Ctx {
+                parent: doc,
+                grand: None,
+                index,
+            };
+            match e.kind {
+                Kind::Title => {
+                    self.title = self.capture(|w| w.children(e, Some(doc)));
+                }
+                Kind::Subtitle => {
+                    self.subtitle = self.capture(|w| w.wrap(e, cx, "p", "", &["subtitle"], "\n"));
+                }
+                Kind::Docinfo => {
+                    self.docinfo = self.capture(|w| w.docinfo(e, cx));
+                }
+                Kind::Decoration => {
+                    for part in e.elements() {
+                        let html = self.capture(|w| w.decoration_part(part, e));
+                        match part.kind {
+                            Kind::Header => self.header.push_str(&html),
+                            _ => self.footer.push_str(&html),
+                        }
+                    }
+                }
+                _ => self.element(e, cx),
+            }
+        }
+    }
+
+    fn decoration_part(&mut self, part: &Element, decoration: &Element) {
+        let tag = match part.kind {
+            Kind::Header => "header",
+            Kind::Footer => "footer",
+            _ => {
+                self.unsupported(part, "outside header/footer");
+                return self.children(part, Some(decoration));
+            }
+        };
+        self.open_class(part, tag, "\n", &[]);
+        self.children(part, Some(decoration));
+        self.push("</");
+        self.push(tag);
+        self.push(">\n");
+    }
+
+    fn unsupported(&mut self, e: &Element, why: &str) {
+        let msg = format!(
+            "html: <{}> {why}; rendering its content only",
+            e.kind.name()
+        );
+        self.diag(Level::Warning, msg, e);
+    }
+
+    fn element(&mut self, e: &Element, cx: Ctx<'_>) {
+        use Kind::*;
+        let p = Some(cx.parent);
+        match e.kind {
+            Abbreviation | Acronym => self.wrap(e, cx, "abbr", "", &[], ""),
+            Emphasis => self.wrap(e, cx, "em", "", &[], ""),
+            Strong => self.wrap(e, cx, "strong", "", &[], ""),
+            Subscript => self.wrap(e, cx, "sub", "", &[], ""),
+            Superscript => self.wrap(e, cx, "sup", "", &[], ""),
+            TitleReference => self.wrap(e, cx, "cite", "", &[], ""),
+            Paragraph => self.paragraph(e, cx),
+            BlockQuote => self.wrap(e, cx, "blockquote", "\n", &[], "\n"),
+            Attribution => {
+                self.open_class(e, "p", "\u{2014}", &["attribution"]);
+                self.children(e, p);
+                self.push("</p>\n");
+            }
+            Compound => self.wrap(e, cx, "div", "\n", &["compound"], "\n"),
+            Container => self.container(e, cx),
+            LineBlock => self.wrap(e, cx, "div", "\n", &["line-block"], "\n"),
+            Line => {
+                self.open_class(e, "div", "", &["line"]);
+                if e.children.is_empty() {
+                    self.push("<br />");
+                }
+                self.children(e, p);
+                self.push("</div>\n");
+            }
+            BulletList => self.bullet_list(e, cx),
+            EnumeratedList => self.enumerated_list(e, cx),
+            ListItem => self.wrap(e, cx, "li", "", &[], "\n"),
+            DefinitionList => self.definition_list(e, cx),
+            DefinitionListItem => self.definition_list_item(e, cx),
+            Term => self.term(e, cx),
+            Classifier => {
+                self.open_class(e, "span", "", &["classifier"]);
+                self.children(e, p);
+                self.push("</span>");
+                self.close_term(cx);
+            }
+            Definition => {
+                let details = cx.grand.is_some_and(|g| has_class(g, "details"));
+                if details {
+                    self.children(e, p);
+                } else {
+                    self.wrap(e, cx, "dd", "", &[], "\n");
+                }
+            }
+            FieldList => self.field_list(e, cx),
+            Field => self.field(e, cx),
+            FieldName | FieldBody => {
+                // Outside a field: render as the field would.
+                self.field_part(e, cx.parent, &[]);
+            }
+            OptionList => self.wrap(e, cx, "dl", "\n", &["option-list"], "\n"),
+            OptionListItem => self.children(e, p),
+            OptionGroup => self.option_group(e, cx),
+            Option => self.option(e, cx),
+            OptionString => self.children(e, p),
+            OptionArgument => {
+                let delimiter = e.get("delimiter").unwrap_or(" ");
+                self.text(delimiter);
+                self.wrap(e, cx, "var", "", &[], "");
+            }
+            Description => self.wrap(e, cx, "dd", "", &[], "\n"),
+            LiteralBlock => self.literal_block(e, cx),
+            DoctestBlock => {
+                self.open(
+                    e,
+                    "pre",
+                    "",
+                    Spec {
+                        pre: &["code", "python", "doctest"],
+                        ..Spec::default()
+                    },
+                );
+                self.children(e, p);
+                self.push("\n</pre>\n");
+            }
+            Literal => self.literal(e, cx),
+            Inline => self.inline(e, cx),
+            Math | MathBlock => self.math(e),
+            Reference => self.reference(e, cx),
+            Target => self.target(e, cx),
+            FootnoteReference => self.footnote_reference(e),
+            CitationReference => self.citation_reference(e),
+            Footnote => self.footnote(e, cx),
+            Citation => self.citation(e, cx),
+            Label => self.label(e, cx),
+            Image => self.image(e, cx),
+            Figure => self.figure(e, cx),
+            Caption => self.caption(e, cx),
+            Legend => {
+                if node_kind(cx.prev()) != Some(Caption) {
+                    self.push("<figcaption>\n");
+                }
+                self.wrap(e, cx, "div", "\n", &["legend"], "\n");
+            }
+            Section => {
+                self.section_level += 1;
+                self.wrap(e, cx, "section", "\n", &[], "\n");
+                self.section_level -= 1;
+            }
+            Title => self.title(e, cx),
+            Subtitle => self.subtitle(e, cx),
+            Rubric => self.wrap(e, cx, "p", "", &["rubric"], "\n"),
+            Transition => {
+                self.open(
+                    e,
+                    "hr",
+                    "\n",
+                    Spec {
+                        post: &["docutils"],
+                        empty: true,
+                        ..Spec::default()
+                    },
+                );
+            }
+            Topic => self.topic(e, cx),
+            Sidebar => self.wrap(e, cx, "aside", "\n", &["sidebar"], "\n"),
+            Admonition => self.admonition(e, cx, None),
+            k if k.is_specific_admonition() => self.admonition(e, cx, Some(k.name())),
+            Table => self.table(e, cx),
+            Tgroup => self.tgroup(e, cx),
+            Colspec => {}
+            Thead => self.wrap(e, cx, "thead", "\n", &[], "\n"),
+            Tbody => self.wrap(e, cx, "tbody", "\n", &[], "\n"),
+            Row => self.row(e, cx),
+            Entry => self.entry(e, cx, false, false),
+            Comment => self.comment(e),
+            Raw => self.raw(e, cx),
+            SubstitutionDefinition => {}
+            Meta => self.meta(e),
+            SystemMessage => self.system_message(e, cx),
+            Problematic => self.problematic(e, cx),
+            Generated => self.generated(e, cx),
+            Docinfo => self.docinfo(e, cx),
+            Author | Organization | Address | Contact | Version | Revision | Status | Date
+            | Copyright | Authors => self.docinfo_item(e, cx),
+            Decoration => {
+                self.unsupported(e, "is only rendered at the document's top level");
+                for part in e.elements() {
+                    self.decoration_part(part, e);
+                }
+            }
+            Header | Footer => self.decoration_part(e, cx.parent),
+            Document => {
+                self.unsupported(e, "nested");
+                self.children(e, p);
+            }
+            Pending => self.unsupported(e, "left by an unapplied transform"),
+            SubstitutionReference => {
+                self.unsupported(e, "unresolved substitution");
+                self.children(e, p);
+            }
+            // The specific admonitions are matched by the guard above.
+            Attention | Caution | Danger | Error | Hint | Important | Note | Tip | Warning => {
+                self.admonition(e, cx, Some(e.kind.name()));
+            }
+        }
+    }
+
+    fn paragraph(&mut self, e: &Element, cx: Ctx<'_>) {
+        self.open_class(e, "p", "", &[]);
+        self.children(e, Some(cx.parent));
+        self.push("</p>");
+        // A lone paragraph in a list item or cell stays on the same line.
+        let lone =
+            matches!(cx.parent.kind, Kind::ListItem | Kind::Entry) && cx.parent.children.len() == 1;
+        if !lone {
+            self.push("\n");
+        }
+    }
+
+    fn container(&mut self, e: &Element, cx: Ctx<'_>) {
+        let tags: Vec<&str> = e
+            .attrs
+            .classes
+            .iter()
+            .map(String::as_str)
+            .filter(|c| matches!(*c, "ins" | "del"))
+            .collect();
+        let tag = if tags.len() == 1 { tags[0] } else { "div" };
+        let drop: &[&str] = if tag == "div" { &[] } else { &[tag] };
+        self.open(
+            e,
+            tag,
+            "\n",
+            Spec {
+                post: &["docutils", "container"],
+                drop,
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</");
+        self.push(tag);
+        self.push(">\n");
+    }
+
+    /// docutils' `is_compactable`.
+    fn is_compactable(&self, e: &Element, parent: Option<&Element>) -> bool {
+        if has_class(e, "compact") {
+            return true;
+        }
+        if has_class(e, "open") {
+            return false;
+        }
+        if parent.is_some_and(|p| has_class(p, "contents")) {
+            return true;
+        }
+        is_simple_list(e)
+    }
+
+    fn bullet_list(&mut self, e: &Element, cx: Ctx<'_>) {
+        let old = self.compact_simple;
+        self.compact_simple = self.is_compactable(e, Some(cx.parent));
+        // docutils passes "simple" as `class=`: after the node's classes.
+        let post: &[&str] = if self.compact_simple && !old {
+            &["simple"]
+        } else {
+            &[]
+        };
+        self.open_class(e, "ul", "\n", post);
+        self.children(e, Some(cx.parent));
+        self.push("</ul>\n");
+        self.compact_simple = old;
+    }
+
+    fn enumerated_list(&mut self, e: &Element, cx: Ctx<'_>) {
+        let mut pre: Vec<&str> = Vec::new();
+        if let Some(t) = e.get("enumtype") {
+            pre.push(t);
+        }
+        if self.is_compactable(e, Some(cx.parent)) {
+            pre.push("simple");
+        }
+        let mut atts = Vec::new();
+        if let Some(start) = e.get("start") {
+            atts.push(("start", start.to_owned()));
+        }
+        self.open(
+            e,
+            "ol",
+            "\n",
+            Spec {
+                pre: &pre,
+                atts,
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</ol>\n");
+    }
+
+    fn definition_list(&mut self, e: &Element, cx: Ctx<'_>) {
+        if has_class(e, "details") {
+            return self.wrap(e, cx, "div", "\n", &[], "\n");
+        }
+        let pre: &[&str] = if self.is_compactable(e, Some(cx.parent)) {
+            &["simple"]
+        } else {
+            &[]
+        };
+        self.open(
+            e,
+            "dl",
+            "\n",
+            Spec {
+                pre,
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</dl>\n");
+    }
+
+    fn definition_list_item(&mut self, e: &Element, cx: Ctx<'_>) {
+        if !has_class(cx.parent, "details") {
+            return self.children(e, Some(cx.parent));
+        }
+        let mut atts = Vec::new();
+        if has_class(cx.parent, "open") {
+            atts.push(("open", "open".to_owned()));
+        }
+        self.open(
+            e,
+            "details",
+            "\n",
+            Spec {
+                atts,
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</details>\n");
+    }
+
+    fn term(&mut self, e: &Element, cx: Ctx<'_>) {
+        let details = cx.grand.is_some_and(|g| has_class(g, "details"));
+        if details {
+            self.open_class(e, "summary", "", &[]);
+        } else {
+            // The definition_list_item is omitted: its ids and classes move here.
+            let item = cx.parent;
+            let is_item = item.kind == Kind::DefinitionListItem;
+            let pre: Vec<&str> = if is_item {
+                item.attrs.classes.iter().map(String::as_str).collect()
+            } else {
+                Vec::new()
+            };
+            let more_ids: &[String] = if is_item { &item.attrs.ids } else { &[] };
+            self.open(
+                e,
+                "dt",
+                "",
+                Spec {
+                    pre: &pre,
+                    more_ids,
+                    ..Spec::default()
+                },
+            );
+        }
+        self.children(e, Some(cx.parent));
+        self.close_term(cx);
+    }
+
+    /// Closes the term after its last classifier.
+    fn close_term(&mut self, cx: Ctx<'_>) {
+        let more = cx.parent.children[cx.index + 1..]
+            .iter()
+            .filter_map(Node::as_element)
+            .any(|e| e.kind == Kind::Classifier);
+        if more {
+            return;
+        }
+        let details = cx.grand.is_some_and(|g| has_class(g, "details"));
+        self.push(if details { "</summary>\n" } else { "</dt>\n" });
+    }
+
+    fn field_list(&mut self, e: &Element, cx: Ctx<'_>) {
+        let mut post: Vec<&str> = Vec::new();
+        let mut atts = Vec::new();
+        let mut drop: Vec<&str> = Vec::new();
+        if let Some(c) = e
+            .attrs
+            .classes
+            .iter()
+            .find(|c| c.starts_with("field-indent-"))
+            && let Some(len) = css_length(&c["field-indent-".len()..], "px")
+        {
+            atts.push(("style", format!("--field-indent: {len};")));
+            drop.push(c.as_str());
+        }
+        post.push("field-list");
+        if self.is_compactable(e, Some(cx.parent)) {
+            post.push("simple");
+        }
+        self.open(
+            e,
+            "dl",
+            "\n",
+            Spec {
+                post: &post,
+                drop: &drop,
+                atts,
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</dl>\n");
+    }
+
+    fn field(&mut self, e: &Element, _cx: Ctx<'_>) {
+        for child in e.elements() {
+            self.field_part(child, e, &e.attrs.ids);
+        }
+    }
+
+    /// A field's name (`<dt>`) or body (`<dd>`); the field itself has no tag.
+    fn field_part(&mut self, e: &Element, field: &Element, ids: &[String]) {
+        let pre: Vec<&str> = field.attrs.classes.iter().map(String::as_str).collect();
+        let is_name = e.kind == Kind::FieldName;
+        let tag = if is_name { "dt" } else { "dd" };
+        let spec = Spec {
+            pre: &pre,
+            more_ids: if is_name { ids } else { &[] },
+            ..Spec::default()
+        };
+        match e.kind {
+            Kind::FieldName => {
+                self.open(e, tag, "", spec);
+                self.children(e, Some(field));
+                self.push("<span class=\"colon\">:</span></dt>\n");
+            }
+            Kind::FieldBody => {
+                self.open(e, tag, "", spec);
+                if e.children.is_empty() {
+                    self.push("<p></p>");
+                }
+                self.children(e, Some(field));
+                self.push("</dd>\n");
+            }
+            _ => {
+                self.unsupported(e, "inside a field");
+                self.children(e, Some(field));
+            }
+        }
+    }
+
+    fn option_group(&mut self, e: &Element, cx: Ctx<'_>) {
+        self.open_class(e, "dt", "", &[]);
+        self.push("<kbd>");
+        self.children(e, Some(cx.parent));
+        self.push("</kbd></dt>\n");
+    }
+
+    fn option(&mut self, e: &Element, cx: Ctx<'_>) {
+        self.wrap(e, cx, "span", "", &["option"], "");
+        if node_kind(cx.next()) == Some(Kind::Option) {
+            self.push(", ");
+        }
+    }
+
+    fn literal_block(&mut self, e: &Element, cx: Ctx<'_>) {
+        self.open_class(e, "pre", "", &["literal-block"]);
+        let code = has_class(e, "code");
+        if code {
+            self.push("<code>");
+        }
+        for (index, child) in e.children.iter().enumerate() {
+            match child {
+                Node::Text(t) => self.text(t),
+                // Line numbers are not part of the code.
+                Node::Element(c) if code && c.kind == Kind::Inline && c.attrs.classes == ["ln"] => {
+                    if self.out.ends_with("<code>") {
+                        self.out.truncate(self.out.len() - "<code>".len());
+                    } else {
+                        self.push("</code>");
+                    }
+                    self.open_class(c, "small", "", &[]);
+                    self.children(c, Some(e));
+                    self.push("</small><code data-lineno=\"");
+                    attval_into(&mut self.out, &c.astext());
+                    self.push("\">");
+                }
+                Node::Element(c) => self.element(
+                    c,
+                    Ctx {
+                        parent: e,
+                        grand: Some(cx.parent),
+                        index,
+                    },
+                ),
+            }
+        }
+        if code {
+            self.push("</code>");
+        }
+        self.push("</pre>\n");
+    }
+
+    fn literal(&mut self, e: &Element, cx: Ctx<'_>) {
+        let tag = e
+            .attrs
+            .classes
+            .iter()
+            .find_map(|c| INLINE_TAGS.iter().find(|t| **t == c.as_str()))
+            .copied()
+            .unwrap_or("span");
+        if tag == "code" {
+            // The `code` role: children may be highlighted inlines.
+            self.open(
+                e,
+                "code",
+                "",
+                Spec {
+                    drop: &["code"],
+                    ..Spec::default()
+                },
+            );
+            self.children(e, Some(cx.parent));
+            self.push("</code>");
+            return;
+        }
+        self.open(
+            e,
+            tag,
+            "",
+            Spec {
+                post: &["docutils", "literal"],
+                drop: &[tag],
+                ..Spec::default()
+            },
+        );
+        let mut text = e.astext();
+        if cx.parent.kind != Kind::LiteralBlock {
+            text = text.replace('\n', " ");
+        }
+        // Tokens like `--an-option` are protected from bad line wrapping.
+        for token in words_and_spaces(&text) {
+            if !token.trim().is_empty() && has_wrap_point(token) {
+                self.push("<span class=\"pre\">");
+                self.text(token);
+                self.push("</span>");
+            } else {
+                self.text(token);
+            }
+        }
+        self.push("</");
+        self.push(tag);
+        self.push(">");
+    }
+
+    fn inline(&mut self, e: &Element, cx: Ctx<'_>) {
+        let tag = e
+            .attrs
+            .classes
+            .iter()
+            .find_map(|c| INLINE_TAGS.iter().find(|t| **t == c.as_str()))
+            .copied();
+        let in_code = cx.parent.kind == Kind::LiteralBlock && has_class(cx.parent, "code")
+            || cx.parent.kind == Kind::Literal && has_class(cx.parent, "code");
+        let (tag, drop): (&str, &[&str]) = match tag {
+            Some(t) if !in_code => (t, &[]),
+            _ => ("span", &[]),
+        };
+        let dropped = [tag];
+        let drop = if tag == "span" { drop } else { &dropped[..] };
+        self.open(
+            e,
+            tag,
+            "",
+            Spec {
+                drop,
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</");
+        self.push(tag);
+        self.push(">");
+    }
+
+    fn math(&mut self, e: &Element) {
+        self.has_math = true;
+        let block = e.kind == Kind::MathBlock;
+        let code = e.astext();
+        let (tag, suffix) = if block { ("div", "\n") } else { ("span", "") };
+        self.open(
+            e,
+            tag,
+            suffix,
+            Spec {
+                pre: &["math"],
+                ..Spec::default()
+            },
+        );
+        if block {
+            let env = math_environment(&code);
+            self.text(&format!("\\begin{{{env}}}\n{code}\n\\end{{{env}}}"));
+        } else {
+            self.text(&format!("\\({code}\\)"));
+        }
+        self.push(suffix);
+        self.push("</");
+        self.push(tag);
+        self.push(">");
+        self.push(suffix);
+    }
+
+    fn reference(&mut self, e: &Element, cx: Ctx<'_>) {
+        let mut pre = vec!["reference"];
+        let mut atts = Vec::new();
+        if let Some(uri) = e.get("refuri") {
+            atts.push(("href", uri.to_owned()));
+            pre.push("external");
+        } else if let Some(id) = e.get("refid") {
+            atts.push(("href", format!("#{id}")));
+            pre.push("internal");
+        } else {
+            self.diag(
+                Level::Warning,
+                "html: reference without refuri or refid; rendered as an anchor without href"
+                    .into(),
+                e,
+            );
+        }
+        let only_image =
+            e.children.len() == 1 && node_kind(e.children.first()) == Some(Kind::Image);
+        if only_image {
+            pre.push("image-reference");
+        }
+        let block = !cx.parent_is_text();
+        let suffix = if block { "\n" } else { "" };
+        self.open(
+            e,
+            "a",
+            suffix,
+            Spec {
+                pre: &pre,
+                atts,
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</a>");
+        if block {
+            self.push("\n");
+        }
+    }
+
+    fn target(&mut self, e: &Element, cx: Ctx<'_>) {
+        let resolved = ["refuri", "refid", "refname"]
+            .iter()
+            .any(|k| e.get(k).is_some());
+        if resolved {
+            self.children(e, Some(cx.parent));
+        } else {
+            self.wrap(e, cx, "span", "", &["target"], "");
+        }
+    }
+
+    fn footnote_reference(&mut self, e: &Element) {
+        let mut atts = vec![("role", "doc-noteref".to_owned())];
+        match e.get("refid") {
+            Some(id) => atts.push(("href", format!("#{id}"))),
+            None => self.diag(
+                Level::Warning,
+                "html: footnote reference without refid".into(),
+                e,
+            ),
+        }
+        self.open(
+            e,
+            "a",
+            "",
+            Spec {
+                pre: &["brackets"],
+                atts,
+                ..Spec::default()
+            },
+        );
+        self.push("<span class=\"fn-bracket\">[</span>");
+        self.children(e, None);
+        self.push("<span class=\"fn-bracket\">]</span></a>");
+    }
+
+    fn citation_reference(&mut self, e: &Element) {
+        let href = match e.get("refid") {
+            Some(id) => format!("#{id}"),
+            None => {
+                self.diag(
+                    Level::Warning,
+                    "html: citation reference without refid".into(),
+                    e,
+                );
+                "#".to_owned()
+            }
+        };
+        self.open(
+            e,
+            "a",
+            "[",
+            Spec {
+                pre: &["citation-reference"],
+                atts: vec![("href", href), ("role", "doc-biblioref".to_owned())],
+                ..Spec::default()
+            },
+        );
+        self.children(e, None);
+        self.push("]</a>");
+    }
+
+    fn footnote(&mut self, e: &Element, cx: Ctx<'_>) {
+        if node_kind(cx.prev()) != Some(Kind::Footnote) {
+            self.push("<aside class=\"footnote-list brackets\">\n");
+        }
+        self.open(
+            e,
+            "aside",
+            "\n",
+            Spec {
+                pre: &["footnote", "brackets"],
+                atts: vec![("role", "doc-footnote".to_owned())],
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</aside>\n");
+        if node_kind(cx.next()) != Some(Kind::Footnote) {
+            self.push("</aside>\n");
+        }
+    }
+
+    fn citation(&mut self, e: &Element, cx: Ctx<'_>) {
+        if node_kind(cx.prev()) != Some(Kind::Citation) {
+            self.push("<div role=\"list\" class=\"citation-list\">\n");
+        }
+        self.open(
+            e,
+            "div",
+            "\n",
+            Spec {
+                pre: &["citation"],
+                atts: vec![("role", "doc-biblioentry".to_owned())],
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</div>\n");
+        if node_kind(cx.next()) != Some(Kind::Citation) {
+            self.push("</div>\n");
+        }
+    }
+
+    /// A footnote or citation label, with back links to the references.
+    fn label(&mut self, e: &Element, cx: Ctx<'_>) {
+        let backrefs = &cx.parent.attrs.backrefs;
+        self.push("<span class=\"label\"><span class=\"fn-bracket\">[</span>");
+        if let [one] = backrefs.as_slice() {
+            self.push("<a role=\"doc-backlink\" href=\"#");
+            attval_into(&mut self.out, one);
+            self.push("\">");
+        }
+        self.children(e, Some(cx.parent));
+        if backrefs.len() == 1 {
+            self.push("</a>");
+        }
+        self.push("<span class=\"fn-bracket\">]</span></span>\n");
+        if backrefs.len() > 1 {
+            self.push("<span class=\"backrefs\">(");
+            for (i, r) in backrefs.iter().enumerate() {
+                if i > 0 {
+                    self.push(",");
+                }
+                self.push("<a role=\"doc-backlink\" href=\"#");
+                attval_into(&mut self.out, r);
+                self.push(&format!("\">{}</a>", i + 1));
+            }
+            self.push(")</span>\n");
+        }
+    }
+
+    /// `width`/`height`/`style` from the size options, scaled.
+    fn image_size(&mut self, e: &Element, atts: &mut Vec<(&'static str, String)>) {
+        let mut styles = Vec::new();
+        let scale = match e.get("scale") {
+            Some(s) => match s.trim().parse::<f64>() {
+                Ok(v) => v / 100.0,
+                Err(_) => {
+                    self.diag(Level::Warning, format!("html: bad image scale {s:?}"), e);
+                    1.0
+                }
+            },
+            None => 1.0,
+        };
+        let mut found = 0;
+        for dim in ["width", "height"] {
+            let Some(raw) = e.get(dim) else { continue };
+            let Some((value, unit)) = parse_measure(raw) else {
+                self.diag(Level::Warning, format!("html: bad image {dim} {raw:?}"), e);
+                continue;
+            };
+            found += 1;
+            let value = value * scale;
+            if unit.is_empty() {
+                atts.push((dim, format!("{}", value.round() as i64)));
+            } else {
+                styles.push(format!("{dim}: {}{unit};", fmt_g(value)));
+            }
+        }
+        if e.get("scale").is_some() && found < 2 {
+            // docutils reads the missing size from the image file.
+            let msg = format!(
+                "html: cannot scale image {:?}: its size is not read from the file",
+                e.get("uri").unwrap_or("")
+            );
+            self.diag(Level::Warning, msg, e);
+        }
+        if !styles.is_empty() {
+            atts.push(("style", styles.join(" ")));
+        }
+    }
+
+    fn image(&mut self, e: &Element, cx: Ctx<'_>) {
+        let uri = e.get("uri").unwrap_or("");
+        let alt = e.get("alt").unwrap_or(uri).to_owned();
+        let mime = guess_mimetype(uri);
+        let mut atts = Vec::new();
+        self.image_size(e, &mut atts);
+        let align = e.get("align").map(|a| format!("align-{a}"));
+        let pre: Vec<&str> = align.as_deref().into_iter().collect();
+        match e.get("loading") {
+            Some("lazy") => atts.push(("loading", "lazy".to_owned())),
+            Some("embed") => {
+                let msg = format!("html: image {uri:?} linked, not embedded");
+                self.diag(Level::Info, msg, e);
+            }
+            _ => {}
+        }
+        // Block images end with a newline, inline ones do not.
+        let block = !cx.parent_is_text()
+            || cx.parent.kind == Kind::Reference
+                && !cx.grand.is_some_and(|g| is_text_element(g.kind));
+        let suffix = if block { "\n" } else { "" };
+        if mime.is_some_and(|m| m.starts_with("video/")) {
+            atts.push(("title", alt.clone()));
+            atts.push(("src", uri.to_owned()));
+            let drop: &[&str] = if has_class(e, "controls") {
+                atts.push(("controls", "controls".to_owned()));
+                &["controls"]
+            } else {
+                &[]
+            };
+            self.open(
+                e,
+                "video",
+                suffix,
+                Spec {
+                    pre: &pre,
+                    drop,
+                    atts,
+                    ..Spec::default()
+                },
+            );
+            self.push("<a href=\"");
+            attval_into(&mut self.out, uri);
+            self.push("\">");
+            self.text(&alt);
+            self.push("</a>");
+            self.push(suffix);
+            self.push("</video>");
+            self.push(suffix);
+        } else if mime == Some("application/x-shockwave-flash") {
+            atts.push(("type", "application/x-shockwave-flash".to_owned()));
+            atts.push(("data", uri.to_owned()));
+            self.open(
+                e,
+                "object",
+                "",
+                Spec {
+                    pre: &pre,
+                    atts,
+                    ..Spec::default()
+                },
+            );
+            self.text(&alt);
+            self.push("</object>");
+            self.push(suffix);
+        } else {
+            atts.push(("alt", alt));
+            atts.push(("src", uri.to_owned()));
+            self.open(
+                e,
+                "img",
+                suffix,
+                Spec {
+                    pre: &pre,
+                    atts,
+                    empty: true,
+                    ..Spec::default()
+                },
+            );
+        }
+    }
+
+    fn figure(&mut self, e: &Element, cx: Ctx<'_>) {
+        let mut atts = Vec::new();
+        if let Some(w) = e.get("width") {
+            atts.push(("style", format!("width: {w}")));
+        }
+        let align = e
+            .get("align")
+            .filter(|a| !a.is_empty())
+            .map(|a| format!("align-{a}"));
+        let post: Vec<&str> = align.as_deref().into_iter().collect();
+        self.open(
+            e,
+            "figure",
+            "\n",
+            Spec {
+                post: &post,
+                atts,
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        if e.children.len() > 1 {
+            self.push("</figcaption>\n");
+        }
+        self.push("</figure>\n");
+    }
+
+    fn caption(&mut self, e: &Element, cx: Ctx<'_>) {
+        if cx.parent.kind == Kind::Figure {
+            self.open_class(e, "figcaption", "\n", &[]);
+        }
+        self.push("<p>");
+        self.children(e, Some(cx.parent));
+        self.push("</p>\n");
+    }
+
+    fn title(&mut self, e: &Element, cx: Ctx<'_>) {
+        let p = Some(cx.parent);
+        match cx.parent.kind {
+            Kind::Topic => {
+                self.open_class(e, "p", "", &["topic-title"]);
+                let backlink = has_class(cx.parent, "contents");
+                if backlink {
+                    self.push("<a class=\"reference internal\" href=\"#top\">");
+                }
+                self.children(e, p);
+                self.push(if backlink { "</a></p>\n" } else { "</p>\n" });
+            }
+            Kind::Sidebar => self.wrap(e, cx, "p", "", &["sidebar-title"], "\n"),
+            Kind::Table => self.wrap(e, cx, "caption", "", &[], "\n"),
+            Kind::Document => self.wrap(e, cx, "h1", "", &["title"], "\n"),
+            Kind::Section => self.section_title(e, cx),
+            k if k == Kind::Admonition || k.is_specific_admonition() => {
+                self.wrap(e, cx, "p", "", &["admonition-title"], "\n");
+            }
+            _ => {
+                self.unsupported(e, "in an unexpected place");
+                self.wrap(e, cx, "p", "", &["title"], "\n");
+            }
+        }
+    }
+
+    fn section_title(&mut self, e: &Element, cx: Ctx<'_>) {
+        let level = self.section_level + self.initial_header_level - 1;
+        let tag = format!("h{}", level.clamp(1, 6));
+        let mut atts = Vec::new();
+        if level > 6 {
+            atts.push(("aria-level", level.to_string()));
+        }
+        self.open(
+            e,
+            &tag,
+            "",
+            Spec {
+                atts,
+                ..Spec::default()
+            },
+        );
+        let backref = e.get("refid");
+        if let Some(id) = backref {
+            self.push("<a class=\"toc-backref\" href=\"#");
+            attval_into(&mut self.out, id);
+            self.push("\" role=\"doc-backlink\">");
+        }
+        self.children(e, Some(cx.parent));
+        if backref.is_some() {
+            self.push("</a>");
+        }
+        self.push(&format!("</{tag}>\n"));
+    }
+
+    fn subtitle(&mut self, e: &Element, cx: Ctx<'_>) {
+        let class = match cx.parent.kind {
+            Kind::Sidebar => "sidebar-subtitle",
+            Kind::Document => "subtitle",
+            _ => "section-subtitle",
+        };
+        self.open(
+            e,
+            "p",
+            "",
+            Spec {
+                pre: &[class],
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</p>\n");
+    }
+
+    fn topic(&mut self, e: &Element, cx: Ctx<'_>) {
+        let (tag, pre, role): (&str, &[&str], Option<&str>) = if has_class(e, "contents") {
+            let role = (cx.parent.kind == Kind::Document).then_some("doc-toc");
+            ("nav", &[], role)
+        } else if has_class(e, "abstract") {
+            ("div", &["topic"], Some("doc-abstract"))
+        } else if has_class(e, "dedication") {
+            ("div", &["topic"], Some("doc-dedication"))
+        } else {
+            ("aside", &["topic"], None)
+        };
+        let atts = role
+            .map(|r| vec![("role", r.to_owned())])
+            .unwrap_or_default();
+        self.open(
+            e,
+            tag,
+            "\n",
+            Spec {
+                pre,
+                atts,
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push(&format!("</{tag}>\n"));
+    }
+
+    /// Specific admonitions render as docutils' `Admonitions` transform
+    /// makes them: a generic admonition with the kind as class and a title.
+    fn admonition(&mut self, e: &Element, cx: Ctx<'_>, specific: Option<&str>) {
+        let kind_class = [specific.unwrap_or("admonition")];
+        self.open(
+            e,
+            "aside",
+            "\n",
+            Spec {
+                pre: &["admonition"],
+                post: &kind_class,
+                ..Spec::default()
+            },
+        );
+        if let Some(name) = specific {
+            self.push("<p class=\"admonition-title\">");
+            self.text(label(name));
+            self.push("</p>\n");
+        }
+        self.children(e, Some(cx.parent));
+        self.push("</aside>\n");
+    }
+
+    fn table(&mut self, e: &Element, cx: Ctx<'_>) {
+        let mut pre: Vec<String> = Vec::new();
+        if let Some(a) = e.get("align") {
+            pre.push(format!("align-{a}"));
+        }
+        let mut atts = Vec::new();
+        if let Some(w) = e.get("width") {
+            let mut width = w.to_owned();
+            if width.ends_with(|c: char| c.is_ascii_digit() || c == '.') {
+                width.push_str("px");
+            }
+            atts.push(("style", format!("width: {width};")));
+        }
+        let pre: Vec<&str> = pre.iter().map(String::as_str).collect();
+        self.open(
+            e,
+            "table",
+            "\n",
+            Spec {
+                pre: &pre,
+                atts,
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</table>\n");
+    }
+
+    fn tgroup(&mut self, e: &Element, cx: Ctx<'_>) {
+        let colspecs: Vec<&Element> = e.elements().filter(|c| c.kind == Kind::Colspec).collect();
+        self.stubs = colspecs
+            .iter()
+            .map(|c| c.get("stub").is_some_and(|s| s != "0"))
+            .collect();
+        // Column widths are written only when given (`:widths:` option).
+        if !colspecs.is_empty() && has_class(cx.parent, "colwidths-given") {
+            let widths: Vec<f64> = colspecs
+                .iter()
+                .map(|c| {
+                    c.get("colwidth")
+                        .and_then(|w| w.trim().parse().ok())
+                        .unwrap_or(1.0)
+                })
+                .collect();
+            let total: f64 = widths.iter().sum();
+            let last = colspecs.last().copied().unwrap_or(e);
+            self.open_class(last, "colgroup", "\n", &[]);
+            for (spec, w) in colspecs.iter().zip(&widths) {
+                let pct = if total > 0.0 { w / total * 100.0 } else { 0.0 };
+                self.open(
+                    spec,
+                    "col",
+                    "\n",
+                    Spec {
+                        atts: vec![("style", format!("width: {pct:.1}%"))],
+                        empty: true,
+                        ..Spec::default()
+                    },
+                );
+            }
+            self.push("</colgroup>\n");
+        }
+        for (index, child) in e.children.iter().enumerate() {
+            if let Node::Element(c) = child
+                && c.kind != Kind::Colspec
+            {
+                self.element(
+                    c,
+                    Ctx {
+                        parent: e,
+                        grand: Some(cx.parent),
+                        index,
+                    },
+                );
+            }
+        }
+    }
+
+    fn row(&mut self, e: &Element, cx: Ctx<'_>) {
+        let head = cx.parent.kind == Kind::Thead;
+        self.open_class(e, "tr", "", &[]);
+        let mut column = 0usize;
+        for child in &e.children {
+            match child {
+                Node::Element(c) if c.kind == Kind::Entry => {
+                    let stub = self.stubs.get(column).copied().unwrap_or(false);
+                    column += 1 + span(c, "morecols");
+                    self.entry(c, cx, head, stub);
+                }
+                Node::Element(c) => {
+                    self.unsupported(c, "in a table row");
+                    self.children(c, Some(e));
+                }
+                Node::Text(t) => self.text(t),
+            }
+        }
+        self.push("</tr>\n");
+    }
+
+    fn entry(&mut self, e: &Element, _cx: Ctx<'_>, head: bool, stub: bool) {
+        let mut pre = Vec::new();
+        if head {
+            pre.push("head");
+        }
+        if stub {
+            pre.push("stub");
+        }
+        let tag = if pre.is_empty() { "td" } else { "th" };
+        let mut atts = Vec::new();
+        if e.get("morerows").is_some() {
+            atts.push(("rowspan", (span(e, "morerows") + 1).to_string()));
+        }
+        if e.get("morecols").is_some() {
+            atts.push(("colspan", (span(e, "morecols") + 1).to_string()));
+        }
+        self.open(
+            e,
+            tag,
+            "",
+            Spec {
+                pre: &pre,
+                atts,
+                ..Spec::default()
+            },
+        );
+        self.children(e, None);
+        self.push(&format!("</{tag}>\n"));
+    }
+
+    fn comment(&mut self, e: &Element) {
+        if has_class(e, "teaser-end") {
+            return self.push("<!-- TEASER_END -->\n");
+        }
+        // `--` may not appear in an HTML comment.
+        let text = e.astext();
+        self.push("<!-- ");
+        let mut prev_dash = false;
+        for c in text.chars() {
+            if c == '-' && prev_dash {
+                self.out.push(' ');
+            }
+            prev_dash = c == '-';
+            self.out.push(c);
+        }
+        self.push(" -->\n");
+    }
+
+    fn raw(&mut self, e: &Element, cx: Ctx<'_>) {
+        if e.get(".embed").is_some() {
+            return self.push(&e.astext());
+        }
+        let html = e
+            .get("format")
+            .is_some_and(|f| f.split_whitespace().any(|f| f == "html"));
+        if !html {
+            let msg = format!(
+                "html: raw {:?} content dropped",
+                e.get("format").unwrap_or("")
+            );
+            return self.diag(Level::Info, msg, e);
+        }
+        let tag = if cx.parent_is_text() { "span" } else { "div" };
+        let wrapped = !e.attrs.classes.is_empty();
+        if wrapped {
+            self.open_class(e, tag, "", &[]);
+        }
+        self.push(&e.astext());
+        if wrapped {
+            self.push(&format!("</{tag}>"));
+        }
+    }
+
+    fn meta(&mut self, e: &Element) {
+        let mut tag = String::from("<meta");
+        let mut atts: Vec<(&str, &str)> = e
+            .attrs
+            .other
+            .iter()
+            .filter(|(k, _)| !k.starts_with('.'))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        if let Some(lang) = e.get("lang") {
+            atts.push(("xml:lang", lang));
+        }
+        atts.sort();
+        for (k, v) in atts {
+            tag.push(' ');
+            tag.push_str(k);
+            tag.push_str("=\"");
+            attval_into(&mut tag, v);
+            tag.push('"');
+        }
+        tag.push_str(" />\n");
+        self.head.push(tag);
+    }
+
+    fn system_message(&mut self, e: &Element, cx: Ctx<'_>) {
+        self.open_class(e, "aside", "\n", &["system-message"]);
+        self.push("<p class=\"system-message-title\">System Message: ");
+        self.text(e.get("type").unwrap_or("ERROR"));
+        self.push("/");
+        self.text(e.get("level").unwrap_or("3"));
+        self.push(" (<span class=\"docutils literal\">");
+        self.text(e.get("source").unwrap_or(""));
+        self.push("</span>");
+        if let Some(line) = e.get("line") {
+            self.push(", line ");
+            self.text(line);
+        }
+        self.push(")");
+        match e.attrs.backrefs.as_slice() {
+            [] => {}
+            [one] => {
+                self.push("; <em><a href=\"#");
+                attval_into(&mut self.out, one);
+                self.push("\">backlink</a></em>");
+            }
+            many => {
+                self.push("; <em>backlinks: ");
+                for (i, r) in many.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.push("<a href=\"#");
+                    attval_into(&mut self.out, r);
+                    self.push(&format!("\">{}</a>", i + 1));
+                }
+                self.push("</em>");
+            }
+        }
+        self.push("</p>\n");
+        self.children(e, Some(cx.parent));
+        self.push("</aside>\n");
+    }
+
+    fn problematic(&mut self, e: &Element, cx: Ctx<'_>) {
+        let refid = e.get("refid");
+        if let Some(id) = refid {
+            self.push("<a href=\"#");
+            attval_into(&mut self.out, id);
+            self.push("\">");
+        }
+        self.wrap(e, cx, "span", "", &["problematic"], "");
+        if refid.is_some() {
+            self.push("</a>");
+        }
+    }
+
+    fn generated(&mut self, e: &Element, cx: Ctx<'_>) {
+        if has_class(e, "sectnum") {
+            let text = e.astext();
+            self.push("<span class=\"sectnum\">");
+            self.text(text.trim_end_matches('\u{a0}'));
+            self.push(" </span>");
+        } else {
+            self.children(e, Some(cx.parent));
+        }
+    }
+
+    fn docinfo(&mut self, e: &Element, cx: Ctx<'_>) {
+        let mut pre = vec!["docinfo"];
+        if is_simple_list(e) {
+            pre.push("simple");
+        }
+        self.open(
+            e,
+            "dl",
+            "\n",
+            Spec {
+                pre: &pre,
+                ..Spec::default()
+            },
+        );
+        self.children(e, Some(cx.parent));
+        self.push("</dl>\n");
+    }
+
+    fn docinfo_item(&mut self, e: &Element, cx: Ctx<'_>) {
+        let name = e.kind.name();
+        let p = Some(cx.parent);
+        if e.kind == Kind::Author && cx.parent.kind == Kind::Authors {
+            self.push("<p>");
+            self.children(e, p);
+            return self.push("</p>\n");
+        }
+        let text = e.astext();
+        match e.kind {
+            Kind::Author => self.head_meta("author", &text),
+            Kind::Authors => {
+                for a in e.elements() {
+                    self.head_meta("author", &a.astext());
+                }
+            }
+            Kind::Copyright => self.head_meta("dcterms.rights", &text),
+            Kind::Date => self.head_meta("dcterms.date", &text),
+            _ => {}
+        }
+        self.push(&format!(
+            "<dt class=\"{name}\">{}<span class=\"colon\">:</span></dt>\n",
+            label(name)
+        ));
+        self.open_class(e, "dd", "", &[name]);
+        match e.kind {
+            Kind::Author => {
+                self.push("<p>");
+                self.children(e, p);
+                self.push("</p>");
+            }
+            Kind::Address => {
+                self.open_class(e, "pre", "", &["address"]);
+                self.children(e, p);
+                self.push("\n</pre>\n");
+            }
+            _ => self.children(e, p),
+        }
+        self.push("</dd>\n");
+    }
+
+    fn head_meta(&mut self, name: &str, content: &str) {
+        let mut tag = format!("<meta name=\"{name}\" content=\"");
+        attval_into(&mut tag, content);
+        tag.push_str("\" />\n");
+        self.head.push(tag);
+    }
+}
+
+fn has_class(e: &Element, class: &str) -> bool {
+    e.attrs.classes.iter().any(|c| c == class)
+}
+
+fn span(e: &Element, key: &str) -> usize {
+    e.get(key).and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+}
+
+/// docutils' `length_or_percentage_or_unitless` for `field-indent-*`.
+fn css_length(text: &str, default_unit: &str) -> Option<String> {
+    let (value, unit) = parse_measure(text)?;
+    const UNITS: [&str; 11] = [
+        "em", "ex", "px", "in", "cm", "mm", "pt", "pc", "%", "ch", "rem",
+    ];
+    match unit {
+        "" => Some(format!("{}{default_unit}", fmt_g(value))),
+        u if UNITS.contains(&u) => Some(format!("{}{u}", fmt_g(value))),
+        _ => None,
+    }
+}
+
+/// `align*` for multi-line formulas (a `\\` outside environments), else
+/// `equation*` (docutils' `pick_math_environment`).
+fn math_environment(code: &str) -> &'static str {
+    let mut depth = 0usize;
+    let mut rest = code;
+    while let Some(pos) = rest.find('\\') {
+        let after = &rest[pos + 1..];
+        if after.starts_with("begin{") {
+            depth += 1;
+        } else if after.starts_with("end{") {
+            depth = depth.saturating_sub(1);
+        } else if let Some(tail) = after.strip_prefix('\\') {
+            if depth == 0 {
+                return "align*";
+            }
+            rest = tail;
+            continue;
+        }
+        rest = after;
+    }
+    "equation*"
+}
+
+/// docutils' `SimpleListChecker`: every item is at most one paragraph,
+/// optionally followed by a nested simple list.
+fn is_simple_list(e: &Element) -> bool {
+    use Kind::*;
+    match e.kind {
+        Paragraph | Term | FieldName | Author | Copyright | Date | Organization | Status => true,
+        Comment | SubstitutionDefinition | Target | Pending => true,
+        BulletList | EnumeratedList | Docinfo | DefinitionList | DefinitionListItem
+        | Classifier | FieldList | Field | Contact => e.elements().all(is_simple_list),
+        ListItem | Definition | FieldBody | Authors | Address | Version => {
+            let visible: Vec<&Element> = e
+                .children
+                .iter()
+                .filter(|n| match n {
+                    Node::Element(c) => !is_invisible(c.kind),
+                    Node::Text(_) => true,
+                })
+                .filter_map(Node::as_element)
+                .collect();
+            let mut count = e
+                .children
+                .iter()
+                .filter(|n| n.as_element().is_none_or(|c| !is_invisible(c.kind)))
+                .count();
+            let nested_last = visible.first().is_some_and(|f| f.kind == Paragraph)
+                && visible
+                    .last()
+                    .is_some_and(|l| matches!(l.kind, BulletList | EnumeratedList | FieldList));
+            if nested_last && count > 0 {
+                count -= 1;
+            }
+            count <= 1 && e.elements().all(is_simple_list)
+        }
+        _ => false,
+    }
+}
