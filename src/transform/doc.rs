@@ -1,0 +1,713 @@
+//! The transforms' working copy of a document: an arena of nodes with parent
+//! links, plus the registries docutils keeps on its `document` node (ids,
+//! names, refnames, footnotes, substitutions). The parse-time registry is
+//! gone after parsing, so it is rebuilt here in one walk.
+
+use crate::doctree::{Attrs, Diagnostic, Element, Kind, Level, Node};
+use std::collections::HashMap;
+
+pub(crate) type Id = usize;
+
+/// One node. `kind == None` is a text node holding `text`.
+#[derive(Default)]
+pub(crate) struct N {
+    pub kind: Option<Kind>,
+    pub text: String,
+    pub attrs: Attrs,
+    pub line: Option<u32>,
+    pub parent: Option<Id>,
+    pub children: Vec<Id>,
+    /// docutils' `Resolvable.resolved` and `Targetable.referenced`.
+    pub resolved: bool,
+    pub referenced: bool,
+    /// PropagateTargets' `expect_referenced_by_name/id`.
+    pub expect_by_name: Vec<(String, Id)>,
+    pub expect_by_id: Vec<(String, Id)>,
+    pub multiply_indirect: bool,
+}
+
+#[derive(Default)]
+pub(crate) struct Doc {
+    pub nodes: Vec<N>,
+    pub root: Id,
+    pub source: String,
+    pub ids: HashMap<String, Id>,
+    /// `None`: the name is a dupname (two targets of the same type).
+    pub names: HashMap<String, Option<Id>>,
+    pub nameids: HashMap<String, Option<String>>,
+    pub refnames: HashMap<String, Vec<Id>>,
+    pub refids: HashMap<String, Vec<Id>>,
+    pub indirect_targets: Vec<Id>,
+    pub autofootnotes: Vec<Id>,
+    pub autofootnote_refs: Vec<Id>,
+    pub symbol_footnotes: Vec<Id>,
+    pub symbol_footnote_refs: Vec<Id>,
+    pub footnotes: Vec<Id>,
+    pub footnote_refs: HashMap<String, Vec<Id>>,
+    pub citations: Vec<Id>,
+    pub citation_refs: HashMap<String, Vec<Id>>,
+    pub substitution_defs: HashMap<String, Id>,
+    pub substitution_names: HashMap<String, String>,
+    pub id_counter: HashMap<String, u32>,
+    pub autofootnote_start: u32,
+    pub symbol_footnote_start: usize,
+    /// Messages made by transforms, placed later by `Messages`.
+    pub transform_messages: Vec<Id>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Doc {
+    /// Moves `document` into an arena and rebuilds the registries.
+    pub fn new(document: Element) -> Doc {
+        let mut doc = Doc {
+            autofootnote_start: 1,
+            ..Doc::default()
+        };
+        doc.source = document.get("source").unwrap_or("").to_owned();
+        doc.root = doc.import(document, None);
+        doc.rebuild_registry();
+        doc
+    }
+
+    /// Imports an element tree (iteratively: no recursion on input depth).
+    pub fn import(&mut self, el: Element, parent: Option<Id>) -> Id {
+        let root = self.push_element(el.kind, el.attrs, el.line, parent);
+        let mut stack = vec![(root, el.children.into_iter())];
+        while let Some((pid, iter)) = stack.last_mut() {
+            let pid = *pid;
+            match iter.next() {
+                None => {
+                    stack.pop();
+                }
+                Some(Node::Text(t)) => {
+                    let id = self.new_text(t);
+                    self.append(pid, id);
+                }
+                Some(Node::Element(e)) => {
+                    let id = self.push_element(e.kind, e.attrs, e.line, Some(pid));
+                    self.nodes[pid].children.push(id);
+                    stack.push((id, e.children.into_iter()));
+                }
+            }
+        }
+        root
+    }
+
+    fn push_element(
+        &mut self,
+        kind: Kind,
+        attrs: Attrs,
+        line: Option<u32>,
+        parent: Option<Id>,
+    ) -> Id {
+        self.nodes.push(N {
+            kind: Some(kind),
+            attrs,
+            line,
+            parent,
+            ..N::default()
+        });
+        self.nodes.len() - 1
+    }
+
+    /// Builds the element tree back (iteratively).
+    pub fn export(&self, id: Id) -> Element {
+        let mut stack: Vec<(Id, Element, usize)> = vec![(id, self.shell(id), 0)];
+        loop {
+            let Some((nid, _, next)) = stack.last_mut() else {
+                return Element::new(Kind::Document);
+            };
+            let nid = *nid;
+            if let Some(&child) = self.nodes[nid].children.get(*next) {
+                *next += 1;
+                if self.nodes[child].kind.is_none() {
+                    let text = self.nodes[child].text.clone();
+                    if let Some(top) = stack.last_mut() {
+                        top.1.children.push(Node::Text(text));
+                    }
+                } else {
+                    stack.push((child, self.shell(child), 0));
+                }
+                continue;
+            }
+            let Some((_, done, _)) = stack.pop() else {
+                return Element::new(Kind::Document);
+            };
+            match stack.last_mut() {
+                Some(parent) => parent.1.children.push(Node::Element(done)),
+                None => return done,
+            }
+        }
+    }
+
+    fn shell(&self, id: Id) -> Element {
+        let n = &self.nodes[id];
+        Element {
+            kind: n.kind.unwrap_or(Kind::Inline),
+            attrs: n.attrs.clone(),
+            children: Vec::new(),
+            line: n.line,
+        }
+    }
+
+    /// Rebuilds docutils' document registries from the tree, in document order.
+    fn rebuild_registry(&mut self) {
+        let order = self.findall(self.root, |_| true);
+        let mut dupnames: Vec<String> = Vec::new();
+        for id in order {
+            let Some(kind) = self.nodes[id].kind else {
+                continue;
+            };
+            for i in &self.nodes[id].attrs.ids {
+                self.ids.entry(i.clone()).or_insert(id);
+            }
+            self.register_names(id, kind, &mut dupnames);
+            self.register_refs(id, kind);
+        }
+        // Names only left as dupnames cannot be used as references.
+        for name in dupnames {
+            self.names.entry(name.clone()).or_insert(None);
+            self.nameids.entry(name).or_insert(None);
+        }
+    }
+
+    fn register_names(&mut self, id: Id, kind: Kind, dupnames: &mut Vec<String>) {
+        let n = &self.nodes[id];
+        if kind == Kind::SubstitutionDefinition {
+            for name in &n.attrs.names {
+                self.substitution_defs.insert(name.clone(), id);
+                self.substitution_names
+                    .insert(fully_normalize_name(name), name.clone());
+            }
+            return;
+        }
+        if kind == Kind::Document {
+            return;
+        }
+        let last_id = n.attrs.ids.last().cloned();
+        for name in &n.attrs.names {
+            self.names.insert(name.clone(), Some(id));
+            if let Some(i) = &last_id {
+                self.nameids.insert(name.clone(), Some(i.clone()));
+            }
+        }
+        dupnames.extend(n.attrs.dupnames.iter().cloned());
+    }
+
+    fn register_refs(&mut self, id: Id, kind: Kind) {
+        let n = &self.nodes[id];
+        let refname = n.attrs.other.get("refname").cloned();
+        let refid = n.attrs.other.get("refid").cloned();
+        let auto = n.attrs.other.get("auto").map(String::as_str);
+        let referential = matches!(
+            kind,
+            Kind::Reference | Kind::FootnoteReference | Kind::CitationReference
+        );
+        if let Some(r) = &refname {
+            if referential || (kind == Kind::Target && !n.attrs.names.is_empty()) {
+                self.refnames.entry(r.clone()).or_default().push(id);
+            }
+        }
+        if let Some(r) = refid {
+            if referential || kind == Kind::Target {
+                self.refids.entry(r).or_default().push(id);
+            }
+        }
+        match kind {
+            Kind::Target if refname.is_some() => self.indirect_targets.push(id),
+            Kind::Footnote => match auto {
+                Some("*") => self.symbol_footnotes.push(id),
+                Some(_) => self.autofootnotes.push(id),
+                None => self.footnotes.push(id),
+            },
+            Kind::FootnoteReference => {
+                match auto {
+                    Some("*") => self.symbol_footnote_refs.push(id),
+                    Some(_) => self.autofootnote_refs.push(id),
+                    None => {}
+                }
+                if let Some(r) = refname {
+                    self.footnote_refs.entry(r).or_default().push(id);
+                }
+            }
+            Kind::Citation => self.citations.push(id),
+            Kind::CitationReference => {
+                if let Some(r) = refname {
+                    self.citation_refs.entry(r).or_default().push(id);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ---- node access ----
+
+    pub fn kind(&self, id: Id) -> Option<Kind> {
+        self.nodes.get(id).and_then(|n| n.kind)
+    }
+
+    pub fn is(&self, id: Id, kind: Kind) -> bool {
+        self.kind(id) == Some(kind)
+    }
+
+    pub fn get(&self, id: Id, key: &str) -> Option<&str> {
+        self.nodes[id].attrs.other.get(key).map(String::as_str)
+    }
+
+    pub fn has(&self, id: Id, key: &str) -> bool {
+        self.nodes[id].attrs.other.contains_key(key)
+    }
+
+    pub fn set(&mut self, id: Id, key: &str, value: impl Into<String>) {
+        self.nodes[id]
+            .attrs
+            .other
+            .insert(key.to_owned(), value.into());
+    }
+
+    pub fn del(&mut self, id: Id, key: &str) -> Option<String> {
+        self.nodes[id].attrs.other.remove(key)
+    }
+
+    pub fn attrs(&self, id: Id) -> &Attrs {
+        &self.nodes[id].attrs
+    }
+
+    pub fn attrs_mut(&mut self, id: Id) -> &mut Attrs {
+        &mut self.nodes[id].attrs
+    }
+
+    pub fn children(&self, id: Id) -> &[Id] {
+        &self.nodes[id].children
+    }
+
+    pub fn parent(&self, id: Id) -> Option<Id> {
+        self.nodes[id].parent
+    }
+
+    pub fn new_el(&mut self, kind: Kind) -> Id {
+        self.push_element(kind, Attrs::default(), None, None)
+    }
+
+    pub fn new_text(&mut self, text: impl Into<String>) -> Id {
+        self.nodes.push(N {
+            text: text.into(),
+            ..N::default()
+        });
+        self.nodes.len() - 1
+    }
+
+    /// An element holding one text child (docutils' `TextElement(raw, text)`).
+    pub fn new_text_el(&mut self, kind: Kind, text: &str) -> Id {
+        let el = self.new_el(kind);
+        if !text.is_empty() {
+            let t = self.new_text(text);
+            self.append(el, t);
+        }
+        el
+    }
+
+    pub fn append(&mut self, parent: Id, child: Id) {
+        self.detach(child);
+        self.nodes[child].parent = Some(parent);
+        self.nodes[parent].children.push(child);
+    }
+
+    pub fn insert(&mut self, parent: Id, index: usize, child: Id) {
+        self.detach(child);
+        self.nodes[child].parent = Some(parent);
+        let kids = &mut self.nodes[parent].children;
+        let at = index.min(kids.len());
+        kids.insert(at, child);
+    }
+
+    pub fn index(&self, parent: Id, child: Id) -> Option<usize> {
+        self.nodes[parent].children.iter().position(|&c| c == child)
+    }
+
+    /// Removes `id` from its parent (the node stays in the arena).
+    pub fn detach(&mut self, id: Id) {
+        if let Some(p) = self.nodes[id].parent.take() {
+            if let Some(i) = self.index(p, id) {
+                self.nodes[p].children.remove(i);
+            }
+        }
+    }
+
+    /// docutils' `replace_self`: put `new` where `id` is.
+    pub fn replace_self(&mut self, id: Id, new: &[Id]) {
+        let Some(p) = self.nodes[id].parent else {
+            return;
+        };
+        let Some(i) = self.index(p, id) else {
+            return;
+        };
+        // The first new element inherits ids, names and classes
+        // (docutils' `update_basic_atts`).
+        if let Some(&first) = new.first() {
+            if self.nodes[first].kind.is_some() {
+                let old = self.nodes[id].attrs.clone();
+                let a = &mut self.nodes[first].attrs;
+                extend_unique(&mut a.ids, &old.ids);
+                extend_unique(&mut a.names, &old.names);
+                extend_unique(&mut a.classes, &old.classes);
+                extend_unique(&mut a.dupnames, &old.dupnames);
+            }
+        }
+        self.nodes[id].parent = None;
+        for &n in new {
+            if let Some(op) = self.nodes[n].parent.take() {
+                if let Some(j) = self.index(op, n) {
+                    self.nodes[op].children.remove(j);
+                }
+            }
+            self.nodes[n].parent = Some(p);
+        }
+        self.nodes[p].children.splice(i..i + 1, new.iter().copied());
+    }
+
+    /// Pre-order list of the nodes under `root` (itself included) matching `f`.
+    pub fn findall(&self, root: Id, f: impl Fn(&N) -> bool) -> Vec<Id> {
+        let mut out = Vec::new();
+        let mut stack = vec![root];
+        while let Some(id) = stack.pop() {
+            if f(&self.nodes[id]) {
+                out.push(id);
+            }
+            stack.extend(self.nodes[id].children.iter().rev());
+        }
+        out
+    }
+
+    pub fn findall_kind(&self, kind: Kind) -> Vec<Id> {
+        self.findall(self.root, |n| n.kind == Some(kind))
+    }
+
+    /// The node following `id` in document order, skipping its subtree when
+    /// `descend` is false (docutils' `next_node(ascend=True)`).
+    pub fn next_node(&self, id: Id, descend: bool) -> Option<Id> {
+        if descend {
+            if let Some(&c) = self.nodes[id].children.first() {
+                return Some(c);
+            }
+        }
+        let mut cur = id;
+        while let Some(p) = self.nodes[cur].parent {
+            let kids = &self.nodes[p].children;
+            if let Some(i) = kids.iter().position(|&c| c == cur) {
+                if let Some(&next) = kids.get(i + 1) {
+                    return Some(next);
+                }
+            }
+            cur = p;
+        }
+        None
+    }
+
+    /// docutils' `astext()`.
+    pub fn astext(&self, id: Id) -> String {
+        let mut out = String::new();
+        let mut stack = vec![id];
+        while let Some(n) = stack.pop() {
+            let node = &self.nodes[n];
+            if node.kind.is_none() {
+                out.push_str(&node.text);
+            }
+            stack.extend(node.children.iter().rev());
+        }
+        out
+    }
+
+    pub fn deepcopy(&mut self, id: Id) -> Id {
+        let el = self.export(id);
+        let text = self.nodes[id].kind.is_none();
+        if text {
+            let t = self.nodes[id].text.clone();
+            return self.new_text(t);
+        }
+        self.import(el, None)
+    }
+
+    /// Source line: the node's or its nearest ancestor's (`get_source_line`).
+    pub fn source_line(&self, id: Id) -> Option<u32> {
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            if let Some(l) = self.nodes[c].line {
+                return Some(l);
+            }
+            cur = self.nodes[c].parent;
+        }
+        None
+    }
+
+    /// The raw source of a reference-like node, as the parser recorded it in
+    /// `.rawsource`; rebuilt from the node when absent.
+    pub fn rawsource(&self, id: Id) -> String {
+        if let Some(r) = self.get(id, ".rawsource") {
+            return r.to_owned();
+        }
+        let text = self.astext(id);
+        match self.kind(id) {
+            Some(Kind::FootnoteReference | Kind::CitationReference) => {
+                let label = match self.get(id, "auto") {
+                    Some("*") => "*".to_owned(),
+                    Some(_) => format!("#{}", self.get(id, "refname").unwrap_or("")),
+                    None => self.get(id, "refname").unwrap_or(&text).to_owned(),
+                };
+                format!("[{label}]_")
+            }
+            Some(Kind::Reference) => {
+                let tail = if self.get(id, "anonymous").is_some() {
+                    "__"
+                } else {
+                    "_"
+                };
+                if text
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "-_.".contains(c))
+                {
+                    format!("{text}{tail}")
+                } else {
+                    format!("`{text}`{tail}")
+                }
+            }
+            Some(Kind::SubstitutionReference) => format!("|{text}|"),
+            _ => text,
+        }
+    }
+
+    // ---- ids ----
+
+    /// docutils' `document.set_id`: give `id` an identifier if it has none,
+    /// register it, map its names; returns the last identifier.
+    pub fn set_id(&mut self, node: Id, suggested_prefix: &str) -> String {
+        if self.nodes[node].attrs.ids.is_empty() {
+            let new = self.create_id(node, suggested_prefix);
+            self.nodes[node].attrs.ids.push(new);
+        }
+        let ids = self.nodes[node].attrs.ids.clone();
+        for i in &ids {
+            self.ids.entry(i.clone()).or_insert(node);
+        }
+        let last = ids.last().cloned().unwrap_or_default();
+        for name in self.nodes[node].attrs.names.clone() {
+            self.nameids.insert(name, Some(last.clone()));
+        }
+        last
+    }
+
+    fn create_id(&mut self, node: Id, suggested_prefix: &str) -> String {
+        let mut base_id = String::new();
+        for name in &self.nodes[node].attrs.names {
+            base_id = make_id(name);
+            if !base_id.is_empty() && !self.ids.contains_key(&base_id) {
+                return base_id;
+            }
+        }
+        let prefix = if !base_id.is_empty() {
+            format!("{base_id}-")
+        } else if let Some(d) = self.nodes[node]
+            .attrs
+            .dupnames
+            .first()
+            .map(|d| make_id(d))
+            .filter(|d| !d.is_empty())
+        {
+            format!("{d}-")
+        } else if !suggested_prefix.is_empty() {
+            format!("{suggested_prefix}-")
+        } else {
+            let tag = self.nodes[node].kind.map_or("", Kind::name);
+            format!("{}-", make_id(tag))
+        };
+        let counter = self.id_counter.entry(prefix.clone()).or_insert(0);
+        loop {
+            *counter += 1;
+            let id = format!("{prefix}{counter}");
+            if !self.ids.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    pub fn note_refid(&mut self, node: Id) {
+        if let Some(r) = self.get(node, "refid") {
+            let r = r.to_owned();
+            self.refids.entry(r).or_default().push(node);
+        }
+    }
+
+    pub fn note_refname(&mut self, node: Id) {
+        if let Some(r) = self.get(node, "refname") {
+            let r = r.to_owned();
+            self.refnames.entry(r).or_default().push(node);
+        }
+    }
+
+    /// Registers names of a new explicit target (no duplicate handling:
+    /// transforms only add fresh names).
+    pub fn note_explicit_target(&mut self, node: Id) {
+        for name in self.nodes[node].attrs.names.clone() {
+            self.names.insert(name, Some(node));
+        }
+        self.set_id(node, "");
+    }
+
+    /// docutils' `note_referenced_by`.
+    pub fn note_referenced_by(&mut self, node: Id, name: Option<&str>, id: Option<&str>) {
+        self.nodes[node].referenced = true;
+        let by_name = name.and_then(|nm| {
+            self.nodes[node]
+                .expect_by_name
+                .iter()
+                .find(|(k, _)| k == nm)
+                .map(|x| x.1)
+        });
+        let by_id = id.and_then(|i| {
+            self.nodes[node]
+                .expect_by_id
+                .iter()
+                .find(|(k, _)| k == i)
+                .map(|x| x.1)
+        });
+        for t in [by_name, by_id].into_iter().flatten() {
+            self.nodes[t].referenced = true;
+        }
+    }
+
+    // ---- messages ----
+
+    /// A `system_message` from a transform (docutils' reporter), not yet
+    /// placed in the tree. `line` overrides the base node's line.
+    pub fn message(
+        &mut self,
+        level: Level,
+        text: &str,
+        details: &[Id],
+        base: Option<Id>,
+        line: Option<u32>,
+    ) -> Id {
+        let line = line.or_else(|| base.and_then(|b| self.source_line(b)));
+        let msg = self.new_el(Kind::SystemMessage);
+        self.set(msg, "level", (level as u8).to_string());
+        self.set(msg, "source", self.source.clone());
+        self.set(msg, "type", level.name());
+        if let Some(l) = line {
+            self.set(msg, "line", l.to_string());
+            self.nodes[msg].line = Some(l);
+        }
+        let p = self.new_text_el(Kind::Paragraph, text);
+        self.append(msg, p);
+        for &d in details {
+            self.append(msg, d);
+        }
+        self.diagnostics.push(Diagnostic::new(level, text, line));
+        self.transform_messages.push(msg);
+        msg
+    }
+
+    /// Replaces a reference by a `problematic` node linked to `msg`
+    /// (and back-linked from it). With `reuse_ids`, the back-link is the
+    /// reference's own id when it has one (as `DanglingReferences` does).
+    pub fn problematic(&mut self, node: Id, msg: Id, reuse_ids: bool) {
+        let msgid = self.set_id(msg, "");
+        let raw = self.rawsource(node);
+        let prb = self.new_text_el(Kind::Problematic, &raw);
+        self.set(prb, "refid", msgid);
+        let own = self.nodes[node].attrs.ids.first().cloned();
+        let prbid = match own.filter(|_| reuse_ids) {
+            Some(id) => id,
+            None => self.set_id(prb, ""),
+        };
+        self.nodes[msg].attrs.backrefs.push(prbid);
+        self.replace_self(node, &[prb]);
+    }
+
+    /// A literal block holding `text` (error details).
+    pub fn literal(&mut self, text: &str) -> Id {
+        let lit = self.new_text_el(Kind::LiteralBlock, text);
+        self.set(lit, "xml:space", "preserve");
+        lit
+    }
+}
+
+fn extend_unique(to: &mut Vec<String>, from: &[String]) {
+    for v in from {
+        if !to.contains(v) {
+            to.push(v.clone());
+        }
+    }
+}
+
+/// docutils' `fully_normalize_name`: lower case, whitespace collapsed.
+pub(crate) fn fully_normalize_name(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// docutils' `make_id`: `[a-z](-?[a-z0-9]+)*`, Latin letters folded to ASCII.
+pub(crate) fn make_id(s: &str) -> String {
+    let mut folded = String::with_capacity(s.len());
+    for c in s.to_lowercase().chars() {
+        match c {
+            'ß' => folded.push_str("ss"),
+            'æ' => folded.push_str("ae"),
+            'œ' => folded.push_str("oe"),
+            'ø' => folded.push('o'),
+            'đ' => folded.push('d'),
+            'ł' => folded.push('l'),
+            c if c.is_ascii() => folded.push(c),
+            // Latin with diacritics folds like NFKD + ASCII; others vanish.
+            c if (c as u32) < 0x250 => {
+                folded.push_str(deunicode::deunicode_char(c).unwrap_or(""));
+            }
+            _ => {}
+        }
+    }
+    let mut out = String::with_capacity(folded.len());
+    let mut dash = false;
+    for c in folded.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            if out.is_empty() && !c.is_ascii_lowercase() {
+                continue; // ids start with a letter
+            }
+            out.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn make_id_like_docutils() {
+        assert_eq!(make_id("Hello, World!"), "hello-world");
+        assert_eq!(make_id("1st place"), "st-place");
+        assert_eq!(make_id("Ünïcödé"), "unicode");
+        assert_eq!(make_id("a_b.c"), "a-b-c");
+        assert_eq!(make_id("--"), "");
+    }
+
+    #[test]
+    fn round_trip_keeps_the_tree() {
+        let el = Element::new(Kind::Document)
+            .with_attr("source", "x")
+            .with_child(
+                Element::new(Kind::Paragraph)
+                    .with_text("a")
+                    .with_child(Element::new(Kind::Emphasis).with_text("b")),
+            );
+        let doc = Doc::new(el.clone());
+        assert_eq!(doc.export(doc.root), el);
+    }
+}
