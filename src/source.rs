@@ -90,7 +90,7 @@ pub enum MetaFormat {
 }
 
 /// A post: its metadata and its reST body.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Post {
     pub meta: Metadata,
     pub body: String,
@@ -228,14 +228,33 @@ pub fn sidecar_path(path: &Path) -> PathBuf {
     path.with_extension("meta")
 }
 
+/// For a translation `dir/post.LANG.rst` of an existing `dir/post.rst`, the
+/// default language's `dir/post.meta`, which Nikola falls back to.
+fn default_lang_sidecar(path: &Path) -> Option<PathBuf> {
+    let stem = Path::new(path.file_stem()?);
+    let lang = stem.extension()?.to_str()?;
+    let looks_like_lang =
+        (2..=5).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '_');
+    if !looks_like_lang {
+        return None;
+    }
+    let original = path
+        .with_file_name(stem.file_stem()?)
+        .with_extension(path.extension()?);
+    original.is_file().then(|| original.with_extension("meta"))
+}
+
 /// The sidecar's path and text, when there is one.
 fn read_sidecar(path: &Path) -> Result<Option<(PathBuf, String)>, SourceError> {
-    let meta = sidecar_path(path);
-    if meta == path || !meta.is_file() {
-        return Ok(None);
+    let own = sidecar_path(path);
+    let candidates = [Some(own), default_lang_sidecar(path)];
+    for meta in candidates.into_iter().flatten() {
+        if meta != path && meta.is_file() {
+            let text = read_utf8(&meta)?;
+            return Ok(Some((meta, text)));
+        }
     }
-    let text = read_utf8(&meta)?;
-    Ok(Some((meta, text)))
+    Ok(None)
 }
 
 fn build_post(

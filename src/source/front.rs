@@ -3,6 +3,7 @@
 
 use super::header::{Fatal, Split, lines};
 use super::{Entry, MetaFormat, RawValue};
+use std::collections::HashMap;
 
 /// Front matter at the top of `text`, if its first line is `---` or `+++`.
 /// Without `require_close` (a `.meta` file), the end of text also closes it.
@@ -50,21 +51,25 @@ pub(super) fn front_matter(text: &str, require_close: bool) -> Result<Option<Spl
     }))
 }
 
-/// The file line (1-based) where `key` is defined in a block starting on
-/// file line 2; falls back to the opening delimiter's line.
-fn key_line(block: &str, key: &str, assign: char) -> usize {
+/// The file line (1-based) of each top-level key in a block starting on file
+/// line 2: keys at column 0, bare or double-quoted, before `assign`. Built in
+/// one pass so that looking up every key stays linear.
+fn key_lines(block: &str, assign: char) -> HashMap<&str, usize> {
+    let mut map = HashMap::new();
     for (index, line) in lines(block).enumerate() {
-        let t = line.text;
-        let t = t
+        let Some((key, _)) = line.text.split_once(assign) else {
+            continue;
+        };
+        let key = key.trim_end();
+        let key = key
             .strip_prefix('"')
-            .and_then(|t| t.strip_prefix(key))
-            .and_then(|t| t.strip_prefix('"'))
-            .or_else(|| t.strip_prefix(key));
-        if t.is_some_and(|rest| rest.trim_start().starts_with(assign)) {
-            return index + 2;
+            .and_then(|k| k.strip_suffix('"'))
+            .unwrap_or(key);
+        if !key.is_empty() && !key.starts_with(char::is_whitespace) {
+            map.entry(key).or_insert(index + 2);
         }
     }
-    1
+    map
 }
 
 fn yaml_entries(block: &str) -> Result<Vec<Entry>, Fatal> {
@@ -83,6 +88,7 @@ fn yaml_entries(block: &str) -> Result<Vec<Entry>, Fatal> {
             });
         }
     };
+    let key_lines = key_lines(block, ':');
     let mut entries = Vec::with_capacity(map.len());
     for (key, value) in map {
         let Some(key) = yaml_scalar(&key) else {
@@ -97,7 +103,7 @@ fn yaml_entries(block: &str) -> Result<Vec<Entry>, Fatal> {
                 None => continue,
             },
         };
-        let line = key_line(block, &key, ':');
+        let line = key_lines.get(key.as_str()).copied().unwrap_or(1);
         entries.push(Entry { key, value, line });
     }
     Ok(entries)
@@ -125,13 +131,14 @@ fn toml_entries(block: &str) -> Result<Vec<Entry>, Fatal> {
         }),
         message: format!("invalid TOML front matter: {}", e.message()),
     })?;
+    let key_lines = key_lines(block, '=');
     let mut entries = Vec::with_capacity(table.len());
     for (key, value) in table {
         let value = match value {
             toml::Value::Array(items) => RawValue::List(items.iter().map(toml_scalar).collect()),
             other => RawValue::Str(toml_scalar(&other)),
         };
-        let line = key_line(block, &key, '=');
+        let line = key_lines.get(key.as_str()).copied().unwrap_or(1);
         entries.push(Entry { key, value, line });
     }
     Ok(entries)
@@ -211,6 +218,14 @@ mod tests {
         let split = front_matter("---\ntitle: T\n", false).unwrap().unwrap();
         assert_eq!(get(&split, "title").unwrap().line, 2);
         assert_eq!(split.body, "");
+    }
+
+    #[test]
+    fn key_lines_skip_nested_and_quoted() {
+        let text = "---\nextra:\n  date: x\n\"date\": 2020-01-01\n---\n";
+        let split = front_matter(text, true).unwrap().unwrap();
+        assert_eq!(get(&split, "date").unwrap().line, 4);
+        assert_eq!(get(&split, "extra").unwrap().line, 2);
     }
 
     #[test]

@@ -282,6 +282,28 @@ fn sidecar_meta_file() {
 }
 
 #[test]
+fn translation_falls_back_to_the_default_sidecar() {
+    let dir = temp_dir("translation");
+    std::fs::write(dir.join("post.rst"), "Body\n").unwrap();
+    std::fs::write(dir.join("post.meta"), ".. title: Default\n").unwrap();
+    let en = dir.join("post.en.rst");
+    std::fs::write(&en, "Body\n").unwrap();
+    let (post, _) = read_post_file(&en, &ReadOptions::default()).unwrap();
+    assert_eq!(post.meta.title.as_deref(), Some("Default"));
+    // Its own sidecar wins.
+    std::fs::write(dir.join("post.en.meta"), ".. title: English\n").unwrap();
+    let (post, _) = read_post_file(&en, &ReadOptions::default()).unwrap();
+    assert_eq!(post.meta.title.as_deref(), Some("English"));
+    // A dotted name that is not a translation does not borrow a sidecar.
+    std::fs::write(dir.join("v1.rst"), "x\n").unwrap();
+    std::fs::write(dir.join("v1.meta"), ".. title: V1\n").unwrap();
+    std::fs::write(dir.join("v1.2.rst"), "x\n").unwrap();
+    let (post, _) = read_post_file(&dir.join("v1.2.rst"), &ReadOptions::default()).unwrap();
+    assert_eq!(post.meta.title.as_deref(), Some("v1.2"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn positional_sidecar() {
     let dir = temp_dir("positional");
     let post_path = dir.join("old.rst");
