@@ -1,16 +1,979 @@
-//! Inline markup (docutils `states.Inliner`) and roles. STUB: to be replaced.
+//! Inline markup (docutils `states.Inliner`) and roles.
+//!
+//! A port of docutils' recognition rules: the text is first "escaped" (each
+//! backslash becomes `\0` before the character it escapes, as docutils'
+//! `escape2null`), then searched for start-strings; the regular expressions
+//! of docutils are matched by hand, trying alternatives in the regex's
+//! order. End-string searches are memoised per pattern, and runs of name
+//! characters are measured once, so parsing stays linear in the input.
+
+mod chars;
+mod roles;
+mod uri;
+
+pub use roles::{Roles, define_role, is_known_role, set_default_role};
 
 use super::state::DocState;
-use crate::doctree::{Element, Node};
-
-/// Custom roles defined by the `role` directive, and the default role.
-#[derive(Clone, Debug, Default)]
-pub struct Roles {}
+use crate::doctree::{Element, Kind, Level, Node};
 
 /// Parses inline markup in `text` (which starts on source line `line`).
 /// Returns the inline nodes and the system messages to place after the
 /// enclosing block element.
 pub fn parse(state: &mut DocState, text: &str, line: u32) -> (Vec<Node>, Vec<Element>) {
-    let _ = (state, line);
-    (vec![Node::text(text)], Vec::new())
+    let mut inliner = Inliner {
+        state,
+        s: escape2null(text),
+        line,
+        messages: Vec::new(),
+        chain: None,
+        end_cache: [None; END_PATTERNS],
+    };
+    let nodes = inliner.run();
+    (nodes, inliner.messages)
 }
+
+// ---------------------------------------------------------------------------
+// Character classes
+
+fn in_table(c: char, table: &[(char, char)]) -> bool {
+    table
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// Python's `\s`.
+fn is_space(c: char) -> bool {
+    if c.is_ascii() {
+        matches!(
+            c,
+            ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c'..='\x1f'
+        )
+    } else {
+        in_table(c, chars::SPACE)
+    }
+}
+
+/// Python's `\w` without `_` (the characters of `simplename`).
+fn is_name_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        in_table(c, chars::WORD)
+    }
+}
+
+fn is_name_joiner(c: char) -> bool {
+    matches!(c, '-' | '.' | '_' | '+' | ':')
+}
+
+/// `start_string_prefix`: at the start of the string, or after whitespace,
+/// an opener or a delimiter. `lo` is where the searched string starts.
+fn start_prefix_ok(s: &[char], lo: usize, i: usize) -> bool {
+    i == lo
+        || (i > lo
+            && s.get(i - 1)
+                .is_some_and(|&c| is_space(c) || in_table(c, chars::OPENERS_DELIMITERS)))
+}
+
+/// `end_string_suffix`: at the end, or before whitespace, an escape, or a
+/// closing delimiter, delimiter or closer.
+fn end_suffix_ok(s: &[char], k: usize) -> bool {
+    match s.get(k) {
+        None => true,
+        Some(&c) => c == '\0' || is_space(c) || in_table(c, chars::END_SUFFIX_PUNCT),
+    }
+}
+
+fn not_space_at(s: &[char], k: usize) -> bool {
+    !s.get(k).is_some_and(|&c| is_space(c))
+}
+
+/// `punctuation_chars.match_chars`: an opener/closer or quote pair.
+fn match_chars(open: char, close: char) -> bool {
+    let Some(i) = chars::OPENERS.chars().position(|c| c == open) else {
+        return false;
+    };
+    if chars::CLOSERS.chars().nth(i) == Some(close) {
+        return true;
+    }
+    chars::QUOTE_PAIRS
+        .iter()
+        .any(|&(o, cs)| o == open && cs.contains(close))
+}
+
+// ---------------------------------------------------------------------------
+// Escapes and names
+
+fn escape2null(text: &str) -> Vec<char> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut it = text.chars();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            out.push('\0');
+            if let Some(n) = it.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// docutils' `unescape`: drop escape marks, and escaped spaces/newlines.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut it = text.chars().peekable();
+    while let Some(c) = it.next() {
+        if c == '\0' {
+            if matches!(it.peek(), Some(' ' | '\n')) {
+                it.next();
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn unescape_chars(s: &[char]) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == '\0' {
+            if matches!(s.get(i + 1), Some(' ' | '\n')) {
+                i += 1;
+            }
+        } else {
+            out.push(s[i]);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `unescape(text, restore_backslashes=True)`.
+fn restore(s: &[char]) -> String {
+    s.iter()
+        .map(|&c| if c == '\0' { '\\' } else { c })
+        .collect()
+}
+
+fn raw(s: &[char]) -> String {
+    s.iter().collect()
+}
+
+fn whitespace_normalize_name(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn normalize_name(s: &str) -> String {
+    whitespace_normalize_name(&s.to_lowercase())
+}
+
+fn text_node(s: &[char]) -> Node {
+    Node::Text(unescape_chars(s))
+}
+
+/// Links a `problematic` node to its system message, as docutils'
+/// `Inliner.problematic`.
+fn problematic(state: &mut DocState, text: &str, msg: &mut Element) -> Node {
+    let msgid = state.set_id(msg);
+    let mut prb = Element::new(Kind::Problematic)
+        .with_attr("refid", msgid)
+        .with_text(text);
+    let prbid = state.set_id(&mut prb);
+    msg.attrs.backrefs.push(prbid);
+    prb.into()
+}
+
+// ---------------------------------------------------------------------------
+// The inliner
+
+/// Start-strings of the initial pattern's `start` group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StartKind {
+    Strong,
+    Emphasis,
+    Literal,
+    Target,
+    Substitution,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FootnoteLabel {
+    Number,
+    Auto,
+    Symbol,
+    Citation,
+}
+
+/// A match of docutils' `patterns.initial` at `start`.
+#[derive(Clone, Copy, Debug)]
+enum Initial {
+    /// A start-string `[start, end)`.
+    Start {
+        start: usize,
+        end: usize,
+        kind: StartKind,
+    },
+    /// `name_` or `name__`: name `[start, name_end)`, whole `[start, end)`.
+    Reference {
+        start: usize,
+        name_end: usize,
+        end: usize,
+    },
+    /// `[label]_`: label `[start + 1, label_end)`, whole `[start, end)`.
+    Footnote {
+        start: usize,
+        label_end: usize,
+        end: usize,
+        label: FootnoteLabel,
+    },
+    /// Backquote at `bq`; an optional `:role:` starts at `start`.
+    Backquote { start: usize, bq: usize },
+}
+
+const END_PATTERNS: usize = 6;
+
+/// A measured name chain: start, end, longest reference (name end, end).
+type Chain = (usize, usize, Option<(usize, usize)>);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EndPattern {
+    Emphasis = 0,
+    Strong = 1,
+    Literal = 2,
+    Target = 3,
+    Substitution = 4,
+    Interpreted = 5,
+}
+
+/// An end-string match: the end-string is `[start, group_end)`, the whole
+/// match (with an interpreted-text suffix) ends at `end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct EndMatch {
+    start: usize,
+    group_end: usize,
+    end: usize,
+    /// Suffix role name `[a, b)` of interpreted text.
+    role: Option<(usize, usize)>,
+}
+
+/// What a dispatch method returns: text before the construct ends at
+/// `before_end`, the remaining text starts at `next`.
+struct Outcome {
+    before_end: usize,
+    nodes: Vec<Node>,
+    next: usize,
+}
+
+struct Inliner<'a, 's> {
+    state: &'a mut DocState<'s>,
+    s: Vec<char>,
+    line: u32,
+    messages: Vec<Element>,
+    /// Last measured name chain: `[start, end)` and the end of the longest
+    /// `name_`/`name__` reference inside it.
+    chain: Option<Chain>,
+    /// Per end pattern: (searched from, first match at or after).
+    end_cache: [Option<(usize, Option<EndMatch>)>; END_PATTERNS],
+}
+
+impl Inliner<'_, '_> {
+    fn run(&mut self) -> Vec<Node> {
+        let n = self.s.len();
+        let mut out = Vec::new();
+        let mut pos = 0;
+        let mut unprocessed = 0;
+        while pos < n {
+            let Some(m) = self.search_initial(pos) else {
+                break;
+            };
+            let o = self.dispatch(m, pos);
+            if !o.nodes.is_empty() {
+                self.implicit_inline(unprocessed, o.before_end, &mut out);
+                out.extend(o.nodes);
+                unprocessed = o.next;
+            }
+            pos = o.next.max(pos + 1).min(n);
+        }
+        self.implicit_inline(unprocessed, n, &mut out);
+        out
+    }
+
+    fn warning(&mut self, msg: &str) -> Element {
+        self.state
+            .system_message(Level::Warning, msg, Some(self.line), vec![])
+    }
+
+    // --- the initial pattern ---
+
+    fn search_initial(&mut self, pos: usize) -> Option<Initial> {
+        (pos..self.s.len()).find_map(|i| {
+            if start_prefix_ok(&self.s, pos, i) {
+                self.initial_at(i)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The alternatives of `patterns.initial` at `i`, in regex order.
+    fn initial_at(&mut self, i: usize) -> Option<Initial> {
+        let s = &self.s;
+        let at = |k: usize| s.get(k).copied();
+        let start = |end: usize, kind| {
+            Some(Initial::Start {
+                start: i,
+                end,
+                kind,
+            })
+        };
+        match at(i)? {
+            '*' if at(i + 1) == Some('*') => {
+                not_space_at(s, i + 2).then_some(())?;
+                start(i + 2, StartKind::Strong)
+            }
+            '*' => {
+                not_space_at(s, i + 1).then_some(())?;
+                start(i + 1, StartKind::Emphasis)
+            }
+            '`' if at(i + 1) == Some('`') => {
+                not_space_at(s, i + 2).then_some(())?;
+                start(i + 2, StartKind::Literal)
+            }
+            '`' => not_space_at(s, i + 1).then_some(Initial::Backquote { start: i, bq: i }),
+            '_' if at(i + 1) == Some('`') => {
+                not_space_at(s, i + 2).then_some(())?;
+                start(i + 2, StartKind::Target)
+            }
+            '|' if at(i + 1) != Some('|') => {
+                not_space_at(s, i + 1).then_some(())?;
+                start(i + 1, StartKind::Substitution)
+            }
+            '[' => self.footnote_at(i),
+            ':' if at(i + 1).is_some_and(is_name_char) => {
+                let (_, ce, _) = self.chain_at(i + 1);
+                let s = &self.s;
+                let ok = s.get(ce) == Some(&':')
+                    && s.get(ce + 1) == Some(&'`')
+                    && s.get(ce + 2) != Some(&'`')
+                    && not_space_at(s, ce + 2);
+                ok.then_some(Initial::Backquote {
+                    start: i,
+                    bq: ce + 1,
+                })
+            }
+            c if is_name_char(c) => {
+                let (_, _, best) = self.chain_at(i);
+                let (name_end, end) = best?;
+                (name_end > i).then_some(Initial::Reference {
+                    start: i,
+                    name_end,
+                    end,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// `\[ (number | #name? | * | citation) \]_` + end suffix.
+    fn footnote_at(&mut self, i: usize) -> Option<Initial> {
+        let closes = |s: &[char], k: usize| {
+            s.get(k) == Some(&']') && s.get(k + 1) == Some(&'_') && end_suffix_ok(s, k + 2)
+        };
+        let found = |label_end: usize, label| {
+            Some(Initial::Footnote {
+                start: i,
+                label_end,
+                end: label_end + 2,
+                label,
+            })
+        };
+        let s = &self.s;
+        let digits = (i + 1..s.len())
+            .find(|&k| !s[k].is_ascii_digit())
+            .unwrap_or(s.len());
+        if digits > i + 1 && closes(s, digits) {
+            return found(digits, FootnoteLabel::Number);
+        }
+        match s.get(i + 1).copied() {
+            Some('#') => {
+                let mut k = i + 2;
+                if s.get(k).is_some_and(|&c| is_name_char(c)) {
+                    k = self.chain_at(i + 2).1;
+                }
+                closes(&self.s, k).then_some(())?;
+                found(k, FootnoteLabel::Auto)
+            }
+            Some('*') if closes(s, i + 2) => found(i + 2, FootnoteLabel::Symbol),
+            Some(c) if is_name_char(c) => {
+                let k = self.chain_at(i + 1).1;
+                closes(&self.s, k).then_some(())?;
+                found(k, FootnoteLabel::Citation)
+            }
+            _ => None,
+        }
+    }
+
+    /// The `simplename` chain through `p` (a name character): its start,
+    /// end, and the longest valid `name_`/`name__` in it (name end, end).
+    fn chain_at(&mut self, p: usize) -> Chain {
+        if let Some((a, b, best)) = self.chain
+            && a <= p
+            && p < b
+        {
+            return (a, b, best);
+        }
+        let s = &self.s;
+        let mut k = p;
+        loop {
+            while k < s.len() && is_name_char(s[k]) {
+                k += 1;
+            }
+            if s.get(k).is_some_and(|&c| is_name_joiner(c))
+                && s.get(k + 1).is_some_and(|&c| is_name_char(c))
+            {
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        // Longest reference first, as the greedy regex backtracks.
+        let best = (p + 1..=k).rev().find_map(|j| {
+            if s.get(j) != Some(&'_') || !is_name_char(s[j - 1]) {
+                return None;
+            }
+            if s.get(j + 1) == Some(&'_') && end_suffix_ok(s, j + 2) {
+                Some((j, j + 2))
+            } else if end_suffix_ok(s, j + 1) {
+                Some((j, j + 1))
+            } else {
+                None
+            }
+        });
+        self.chain = Some((p, k, best));
+        (p, k, best)
+    }
+
+    fn dispatch(&mut self, m: Initial, pos: usize) -> Outcome {
+        match m {
+            Initial::Start { start, end, kind } => self.start_string(start, end, kind, pos),
+            Initial::Reference {
+                start,
+                name_end,
+                end,
+            } => self.reference(start, name_end, end),
+            Initial::Footnote {
+                start,
+                label_end,
+                end,
+                label,
+            } => self.footnote_reference(start, label_end, end, label),
+            Initial::Backquote { start, bq } => self.interpreted_or_phrase_ref(start, bq, pos),
+        }
+    }
+
+    /// `quoted_start`: the start-string sits between matching quotes or
+    /// brackets, or ends the text.
+    fn quoted_start(&self, start: usize, end: usize, pos: usize) -> bool {
+        if start == pos {
+            return false;
+        }
+        match self.s.get(end) {
+            None => true,
+            Some(&post) => match_chars(self.s[start - 1], post),
+        }
+    }
+
+    // --- end-string patterns ---
+
+    /// The end pattern at `q`; `lo` is the start of the searched string.
+    fn end_at(&self, pat: EndPattern, q: usize, lo: usize) -> Option<EndMatch> {
+        let s = &self.s;
+        let at = |k: usize| s.get(k).copied();
+        let before = |k: usize| if k > lo { at(k - 1) } else { None };
+        let no_space_escape_before = !before(q).is_some_and(|c| c == '\0' || is_space(c));
+        let simple = |len: usize| {
+            end_suffix_ok(s, q + len).then_some(EndMatch {
+                start: q,
+                group_end: q + len,
+                end: q + len,
+                role: None,
+            })
+        };
+        match pat {
+            EndPattern::Emphasis if at(q) == Some('*') && no_space_escape_before => simple(1),
+            EndPattern::Strong
+                if at(q) == Some('*') && at(q + 1) == Some('*') && no_space_escape_before =>
+            {
+                simple(2)
+            }
+            EndPattern::Literal
+                if at(q) == Some('`')
+                    && at(q + 1) == Some('`')
+                    && !before(q).is_some_and(is_space) =>
+            {
+                simple(2)
+            }
+            EndPattern::Target if at(q) == Some('`') && no_space_escape_before => simple(1),
+            EndPattern::Substitution if at(q) == Some('|') && no_space_escape_before => {
+                let unders = (1..=2).take_while(|&k| at(q + k) == Some('_')).count();
+                (0..=unders).rev().find_map(|u| simple(1 + u))
+            }
+            EndPattern::Interpreted if at(q) == Some('`') => {
+                // (?<!(?<!\x00)[\s\x00])
+                let prev_bad = before(q).is_some_and(|c| c == '\0' || is_space(c))
+                    && !(q >= lo + 2 && at(q - 2) == Some('\0'));
+                if prev_bad {
+                    return None;
+                }
+                self.interpreted_suffix(q)
+            }
+            _ => None,
+        }
+    }
+
+    /// `` ` (:role:)? (__?)? `` + end suffix, in backtracking order.
+    fn interpreted_suffix(&self, q: usize) -> Option<EndMatch> {
+        let s = &self.s;
+        let k = q + 1;
+        let refend = |after: usize, role| {
+            let mut options = Vec::with_capacity(3);
+            if s.get(after) == Some(&'_') {
+                if s.get(after + 1) == Some(&'_') {
+                    options.push(after + 2);
+                }
+                options.push(after + 1);
+            }
+            options.push(after);
+            options
+                .into_iter()
+                .find(|&e| end_suffix_ok(s, e))
+                .map(|e| EndMatch {
+                    start: q,
+                    group_end: e,
+                    end: e,
+                    role,
+                })
+        };
+        if s.get(k) == Some(&':') && s.get(k + 1).is_some_and(|&c| is_name_char(c)) {
+            // Chain end, measured without the shared cache (it serves the
+            // initial search).
+            let mut e = k + 1;
+            loop {
+                while e < s.len() && is_name_char(s[e]) {
+                    e += 1;
+                }
+                if s.get(e).is_some_and(|&c| is_name_joiner(c))
+                    && s.get(e + 1).is_some_and(|&c| is_name_char(c))
+                {
+                    e += 1;
+                } else {
+                    break;
+                }
+            }
+            // Every `:` after a name character can close the role.
+            for r in (k + 2..=e).rev() {
+                if s.get(r) == Some(&':')
+                    && is_name_char(s[r - 1])
+                    && let Some(m) = refend(r + 1, Some((k + 1, r)))
+                {
+                    return Some(m);
+                }
+            }
+        }
+        refend(k, None)
+    }
+
+    /// `end_pattern.search(string[from:])`, memoised: positions from
+    /// `from + 2` on do not depend on where the string starts.
+    fn search_end(&mut self, pat: EndPattern, from: usize) -> Option<EndMatch> {
+        for q in from..(from + 2).min(self.s.len()) {
+            if let Some(m) = self.end_at(pat, q, from) {
+                return Some(m);
+            }
+        }
+        let p = from + 2;
+        if let Some((f, res)) = self.end_cache[pat as usize]
+            && f <= p
+            && res.is_none_or(|m| m.start >= p)
+        {
+            return res;
+        }
+        let res = (p..self.s.len()).find_map(|q| self.end_at(pat, q, 0));
+        self.end_cache[pat as usize] = Some((p, res));
+        res
+    }
+
+    // --- constructs ---
+
+    fn start_string(&mut self, start: usize, end: usize, kind: StartKind, pos: usize) -> Outcome {
+        let (pat, class) = match kind {
+            StartKind::Strong => (EndPattern::Strong, Kind::Strong),
+            StartKind::Emphasis => (EndPattern::Emphasis, Kind::Emphasis),
+            StartKind::Literal => (EndPattern::Literal, Kind::Literal),
+            StartKind::Target => (EndPattern::Target, Kind::Target),
+            StartKind::Substitution => (EndPattern::Substitution, Kind::SubstitutionReference),
+        };
+        if self.quoted_start(start, end, pos) {
+            return Outcome {
+                before_end: end,
+                nodes: vec![],
+                next: end,
+            };
+        }
+        let Some(m) = self.search_end(pat, end).filter(|m| m.start > end) else {
+            let msg = format!("Inline {} start-string without end-string.", class.name());
+            let mut msg = self.warning(&msg);
+            let text = restore(&self.s[start..end]);
+            let prb = problematic(self.state, &text, &mut msg);
+            self.messages.push(msg);
+            return Outcome {
+                before_end: start,
+                nodes: vec![prb],
+                next: end,
+            };
+        };
+        let inner = &self.s[end..m.start];
+        let text = if kind == StartKind::Literal {
+            restore(inner)
+        } else {
+            unescape_chars(inner)
+        };
+        let mut el = Element::new(class).with_text(text.clone());
+        let node = match kind {
+            StartKind::Target => {
+                el.attrs.names.push(normalize_name(&text));
+                if let Some(msg) = self.state.note_explicit_target(&mut el) {
+                    self.messages.push(msg);
+                }
+                el
+            }
+            StartKind::Substitution => {
+                el.set("refname", whitespace_normalize_name(&text));
+                let endstring = &self.s[m.start..m.group_end];
+                match endstring.len() {
+                    1 => el,
+                    len => {
+                        let mut r = Element::new(Kind::Reference);
+                        if len == 3 {
+                            r.set("anonymous", "1");
+                        } else {
+                            r.set("refname", normalize_name(&text));
+                        }
+                        r.with_child(el)
+                    }
+                }
+            }
+            _ => el,
+        };
+        Outcome {
+            before_end: start,
+            nodes: vec![node.into()],
+            next: m.group_end,
+        }
+    }
+
+    fn reference(&mut self, start: usize, name_end: usize, end: usize) -> Outcome {
+        let name = raw(&self.s[start..name_end]);
+        let mut r =
+            Element::new(Kind::Reference).with_attr("name", whitespace_normalize_name(&name));
+        if end - name_end == 2 {
+            r.set("anonymous", "1");
+        } else {
+            r.set("refname", normalize_name(&name));
+        }
+        let r = r.with_text(name);
+        Outcome {
+            before_end: start,
+            nodes: vec![r.into()],
+            next: end,
+        }
+    }
+
+    fn footnote_reference(
+        &mut self,
+        start: usize,
+        label_end: usize,
+        end: usize,
+        label: FootnoteLabel,
+    ) -> Outcome {
+        let text = raw(&self.s[start + 1..label_end]);
+        let refname = normalize_name(&text);
+        let mut el = match label {
+            FootnoteLabel::Citation => Element::new(Kind::CitationReference)
+                .with_attr("refname", refname)
+                .with_text(text),
+            FootnoteLabel::Number => Element::new(Kind::FootnoteReference)
+                .with_attr("refname", refname)
+                .with_text(text),
+            FootnoteLabel::Auto => {
+                let mut el = Element::new(Kind::FootnoteReference).with_attr("auto", "1");
+                if let Some(name) = refname.strip_prefix('#').filter(|n| !n.is_empty()) {
+                    el.set("refname", name);
+                }
+                el
+            }
+            FootnoteLabel::Symbol => Element::new(Kind::FootnoteReference).with_attr("auto", "*"),
+        };
+        self.state.set_id(&mut el);
+        Outcome {
+            before_end: start,
+            nodes: vec![el.into()],
+            next: end,
+        }
+    }
+
+    fn problem(
+        &mut self,
+        level: Level,
+        msg: &str,
+        text: String,
+        before_end: usize,
+        next: usize,
+    ) -> Outcome {
+        let mut msg = self
+            .state
+            .system_message(level, msg, Some(self.line), vec![]);
+        let prb = problematic(self.state, &text, &mut msg);
+        self.messages.push(msg);
+        Outcome {
+            before_end,
+            nodes: vec![prb],
+            next,
+        }
+    }
+
+    fn interpreted_or_phrase_ref(&mut self, rolestart: usize, bq: usize, pos: usize) -> Outcome {
+        let matchend = bq + 1;
+        let prefix_role = (rolestart < bq).then(|| raw(&self.s[rolestart + 1..bq - 1]));
+        if prefix_role.is_none() && self.quoted_start(rolestart, matchend, pos) {
+            return Outcome {
+                before_end: matchend,
+                nodes: vec![],
+                next: matchend,
+            };
+        }
+        let Some(m) = self
+            .search_end(EndPattern::Interpreted, matchend)
+            .filter(|m| m.start > matchend)
+        else {
+            let text = restore(&self.s[bq..matchend]);
+            let msg =
+                "Inline interpreted text or phrase reference start-string without end-string.";
+            return self.problem(Level::Warning, msg, text, bq, matchend);
+        };
+        let textend = m.end;
+        let mut role = prefix_role.clone();
+        let mut position = "prefix";
+        if m.role.is_some() {
+            if prefix_role.is_some() {
+                let text = restore(&self.s[rolestart..textend]);
+                let msg = "Multiple roles in interpreted text (both prefix and suffix present; only one allowed).";
+                return self.problem(Level::Warning, msg, text, rolestart, textend);
+            }
+            // docutils takes `suffix[1:-1]`, the reference end included.
+            let suffix = &self.s[m.start + 1..m.end];
+            role = Some(raw(&suffix[1..suffix.len().saturating_sub(1).max(1)]));
+            position = "suffix";
+        }
+        let escaped = raw(&self.s[matchend..m.start]);
+        if self.s.get(textend - 1) == Some(&'_') {
+            if role.is_some() {
+                let text = restore(&self.s[rolestart..textend]);
+                let msg = format!(
+                    "Mismatch: both interpreted text role {position} and reference suffix."
+                );
+                return self.problem(Level::Warning, &msg, text, rolestart, textend);
+            }
+            let anonymous = textend >= 2 && self.s[textend - 2] == '_';
+            let nodes = self.phrase_ref(&escaped, anonymous);
+            return Outcome {
+                before_end: bq,
+                nodes,
+                next: textend,
+            };
+        }
+        let rawsource = restore(&self.s[rolestart..textend]);
+        let (nodes, msgs) = roles::interpreted(
+            self.state,
+            &rawsource,
+            &escaped,
+            role.as_deref().unwrap_or(""),
+            self.line,
+        );
+        self.messages.extend(msgs);
+        Outcome {
+            before_end: rolestart,
+            nodes,
+            next: textend,
+        }
+    }
+
+    /// `` `text <uri>`_ ``, `` `text <alias_>`_ `` or `` `name`_ ``.
+    fn phrase_ref(&mut self, escaped: &str, anonymous: bool) -> Vec<Node> {
+        let chars: Vec<char> = escaped.chars().collect();
+        let mut target = None;
+        let (text, unescaped, alias) = match embedded_link(&chars) {
+            Some((start, open)) => {
+                let alias_text = &chars[open + 1..chars.len() - 1];
+                let raw_alias = restore(alias_text);
+                let underscore_escaped = raw_alias.ends_with("\\_");
+                let (kind, alias) = if alias_text.last() == Some(&'_')
+                    && !(underscore_escaped || uri::match_start(alias_text).is_some())
+                {
+                    let inner = unescape_chars(&alias_text[..alias_text.len() - 1]);
+                    ("refname", normalize_name(&inner))
+                } else {
+                    ("refuri", uri_alias(alias_text))
+                };
+                target = Some(Element::new(Kind::Target).with_attr(kind, alias.clone()));
+                let mut text = raw(&chars[..start]);
+                if text.is_empty() {
+                    text = alias.clone();
+                }
+                let unescaped = unescape(&text);
+                (text, unescaped, Some((kind, alias)))
+            }
+            None => (escaped.to_owned(), unescape(escaped), None),
+        };
+        let refname = normalize_name(&unescaped);
+        let mut reference = Element::new(Kind::Reference)
+            .with_attr("name", whitespace_normalize_name(&unescaped))
+            .with_text(unescape(&text));
+        let mut nodes = Vec::with_capacity(2);
+        match (anonymous, alias, target) {
+            (true, Some((kind, alias)), _) => reference.set(kind, alias),
+            (true, None, _) => reference.set("anonymous", "1"),
+            (false, Some((kind, alias)), Some(mut t)) => {
+                t.attrs.names.push(refname);
+                reference.set(kind, alias);
+                nodes.push(reference.into());
+                if let Some(msg) = self.state.note_implicit_target(&mut t) {
+                    self.messages.push(msg);
+                }
+                nodes.push(t.into());
+                return nodes;
+            }
+            (false, _, _) => reference.set("refname", refname),
+        }
+        nodes.push(reference.into());
+        nodes
+    }
+
+    // --- implicit markup (standalone URIs) ---
+
+    /// `implicit_inline` on `s[a..b]`: Text and standalone references.
+    fn implicit_inline(&mut self, a: usize, b: usize, out: &mut Vec<Node>) {
+        let mut a = a;
+        while a < b {
+            let t = &self.s[a..b];
+            let Some(m) = uri::search(t) else {
+                out.push(text_node(t));
+                return;
+            };
+            let scheme_ok = m
+                .scheme
+                .is_none_or(|(x, y)| uri::known_scheme(&raw(&t[x..y])));
+            if !scheme_ok {
+                // MarkupMismatch: the whole string stays text.
+                out.push(text_node(t));
+                return;
+            }
+            if m.start > 0 {
+                out.push(text_node(&t[..m.start]));
+            }
+            let whole = &t[m.start..m.end];
+            let mut refuri = unescape_chars(whole);
+            if m.is_email() {
+                refuri.insert_str(0, "mailto:");
+            }
+            let r = Element::new(Kind::Reference)
+                .with_attr("refuri", refuri)
+                .with_text(unescape_chars(whole));
+            out.push(r.into());
+            a += m.end;
+        }
+    }
+}
+
+/// `patterns.embedded_link` on the phrase text: `(?:[ \n]+|^)<...>$`.
+/// Returns where the match starts and the position of `<`.
+fn embedded_link(t: &[char]) -> Option<(usize, usize)> {
+    let n = t.len();
+    if n < 3 || t[n - 1] != '>' || matches!(t[n - 2], '\0') || is_space(t[n - 2]) {
+        return None;
+    }
+    // The content may hold `<`/`>` only when escaped.
+    let mut open = None;
+    for k in (0..n - 1).rev() {
+        if matches!(t[k], '<' | '>') && !(k > 0 && t[k - 1] == '\0') {
+            if t[k] == '<' {
+                open = Some(k);
+            }
+            break;
+        }
+    }
+    let open = open?;
+    if open + 1 >= n - 1 || is_space(t[open + 1]) {
+        return None;
+    }
+    if open == 0 {
+        return Some((0, 0));
+    }
+    if !matches!(t[open - 1], ' ' | '\n') {
+        return None;
+    }
+    let mut start = open - 1;
+    while start > 0 && matches!(t[start - 1], ' ' | '\n') {
+        start -= 1;
+    }
+    Some((start, open))
+}
+
+/// An embedded URI: unescaped whitespace removed, emails get `mailto:`.
+fn uri_alias(alias: &[char]) -> String {
+    // split_escaped_whitespace, then drop whitespace inside each part.
+    let mut parts: Vec<String> = vec![String::new()];
+    let mut i = 0;
+    while i < alias.len() {
+        let c = alias[i];
+        if c == '\0' && matches!(alias.get(i + 1), Some(' ' | '\n')) {
+            parts.push(String::new());
+            i += 2;
+            continue;
+        }
+        if !is_space(c)
+            && let Some(p) = parts.last_mut()
+        {
+            p.push(c);
+        }
+        i += 1;
+    }
+    let joined = parts.join(" ");
+    let unescaped = unescape(&joined);
+    let chars: Vec<char> = unescaped.chars().collect();
+    let mut out = if uri::is_email(&chars) {
+        format!("mailto:{unescaped}")
+    } else {
+        unescaped
+    };
+    if out.ends_with("\\_") {
+        out.truncate(out.len() - 2);
+        out.push('_');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
