@@ -105,13 +105,18 @@ fn nikola_header(text: &str) -> Split<'_> {
 
 /// `.. key: value` (leading blanks allowed): the key up to the first `": "`.
 /// An empty value (`.. tags:` or `.. tags: `) yields an empty string.
+/// Unlike Nikola, reST constructs that look alike are not metadata, so a
+/// post without a header that opens with one keeps it: directives
+/// (`.. image:: x`), targets (`.. _a: url`), substitutions and footnotes.
 pub(super) fn header_line(line: &str) -> Option<(&str, &str)> {
     let rest = line.trim_start().strip_prefix(".. ")?;
-    if let Some((key, value)) = rest.split_once(": ") {
-        return Some((key, value));
-    }
-    // Nikola needs `": "`; a bare trailing colon is an empty value it drops.
-    rest.strip_suffix(':').map(|key| (key, ""))
+    let (key, value) = match rest.split_once(": ") {
+        Some(kv) => kv,
+        // Nikola needs `": "`; a bare trailing colon is an empty value it drops.
+        None => (rest.strip_suffix(':')?, ""),
+    };
+    let rest_like = key.starts_with(['_', '|', '[']) || key.ends_with(':');
+    (!rest_like).then_some((key, value))
 }
 
 /// Adds a `key: value` entry; empty values are dropped as Nikola does.
@@ -211,6 +216,10 @@ mod tests {
         assert_eq!(header_line(".. title:x"), None);
         assert_eq!(header_line("..title: x"), None);
         assert_eq!(header_line("title: x"), None);
+        assert_eq!(header_line(".. image:: a.png"), None);
+        assert_eq!(header_line(".. _target: http://x"), None);
+        assert_eq!(header_line(".. |sub| image:: a.png"), None);
+        assert_eq!(header_line(".. [1] note: x"), None);
     }
 
     #[test]
@@ -253,6 +262,14 @@ mod tests {
         assert_eq!(keys(&split)[1], ("slug".into(), "s".into(), 3));
         assert!(split.notes.is_empty(), "{:?}", split.notes);
         assert_eq!(split.body, "Body\n");
+    }
+
+    #[test]
+    fn a_leading_directive_is_not_a_header() {
+        let text = ".. image:: a.png\n   :alt: x\n\nText\n";
+        let split = split_post(text).unwrap();
+        assert_eq!(split.format, MetaFormat::None);
+        assert_eq!(split.body, text);
     }
 
     #[test]

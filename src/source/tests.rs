@@ -368,3 +368,54 @@ fn large_header_is_linear() {
     assert_eq!(post.meta.tags, ["a", "b"]);
     assert_eq!(post.body_line_offset, 100_002);
 }
+
+#[test]
+fn arbitrary_input_never_panics() {
+    const PIECES: [&str; 24] = [
+        ".. ",
+        "title",
+        ": ",
+        "date",
+        "2014-11-13",
+        " 16:59",
+        "UTC+03:00",
+        "\n",
+        "\r\n",
+        "---",
+        "+++",
+        "=",
+        "\"",
+        "[",
+        "]",
+        "Ж",
+        "\u{feff}",
+        " ",
+        ",",
+        "tags",
+        ":",
+        "é",
+        "{",
+        "\t",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..(seed % 40) {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            text.push_str(PIECES[(seed >> 33) as usize % PIECES.len()]);
+        }
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        if let Ok((post, _)) = read_post(&text, Some(Path::new("x.rst")), &ReadOptions::default()) {
+            // The body is always a suffix of the text, after the counted lines.
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            assert!(text.ends_with(post.body.as_str()), "{text:?}");
+            let before = &text[..text.len() - post.body.len()];
+            // An unterminated last header line counts too.
+            let partial = post.body.is_empty() && !before.is_empty() && !before.ends_with('\n');
+            let lines = before.matches('\n').count() + usize::from(partial);
+            assert_eq!(lines, post.body_line_offset, "{text:?}");
+        }
+    }
+}
