@@ -252,8 +252,8 @@ fn front_matter(meta: &Metadata, title: Option<&str>, diags: &mut Vec<Diagnostic
     if let Some(v) = &meta.slug {
         put("slug", s(v));
     }
-    if let Some(d) = &meta.date {
-        put("date", Value::String(rfc3339(d)));
+    if let Some(d) = meta.date_rfc3339() {
+        put("date", Value::String(d));
     }
     if !meta.tags.is_empty() {
         put(
@@ -276,8 +276,8 @@ fn front_matter(meta: &Metadata, title: Option<&str>, diags: &mut Vec<Diagnostic
         .iter()
         .map(|(k, v)| (k.as_str(), v.clone()))
         .collect();
-    if let Some(u) = &meta.updated {
-        rest.push(("updated", rfc3339(u)));
+    if let Some(u) = meta.updated_rfc3339() {
+        rest.push(("updated", u));
     }
     if let Some(l) = &meta.link {
         rest.push(("link", l.clone()));
@@ -300,10 +300,6 @@ fn front_matter(meta: &Metadata, title: Option<&str>, diags: &mut Vec<Diagnostic
             String::new()
         }
     }
-}
-
-fn rfc3339(d: &jiff::ZonedDateTime) -> String {
-    d.strftime("%Y-%m-%dT%H:%M:%S%.f%:z").to_string()
 }
 
 /// Collapses runs of whitespace (titles are one line in Markdown).
@@ -392,13 +388,10 @@ fn heading_level(n: usize) -> HeadingLevel {
     }
 }
 
+/// Nikola's teaser marker; the teaser transform classes it (and leaves it
+/// unclassed when teasers are off).
 fn is_teaser(e: &Element) -> bool {
-    if e.attrs.classes.iter().any(|c| c == "teaser-end") {
-        return true;
-    }
-    let text = e.astext();
-    let text = text.trim();
-    text == "TEASER_END" || text.starts_with("TEASER_END:")
+    has_class(e, "teaser-end")
 }
 
 fn has_class(e: &Element, class: &str) -> bool {
@@ -1497,11 +1490,14 @@ mod tests {
                 ),
             ],
         );
+        let mut teaser = el(Kind::Comment).with_text("TEASER_END");
+        teaser.attrs.classes.push("teaser-end".into());
         let mut code = el(Kind::LiteralBlock).with_text("fn main() {}");
         code.attrs.classes = vec!["code".into(), "rust".into()];
         doc(vec![
             el(Kind::Title).with_text("My post"),
             p("First *para* with `ticks`."),
+            teaser,
             el(Kind::Comment).with_text("TEASER_END"),
             code,
             sec,
