@@ -132,6 +132,7 @@ fn run_suite(suite: &Suite, run: impl Fn(&Case) -> String) {
         )
     });
     let cases: Vec<Case> = serde_json::from_str(&text).expect("conformance data is valid JSON");
+    check_data(&cases);
     quiet_panics();
 
     let mut passed = BTreeSet::new();
@@ -195,6 +196,25 @@ fn run_suite(suite: &Suite, run: impl Fn(&Case) -> String) {
     print!("{summary}");
 
     check_ratchet(&dir.join(suite.ratchet), &cases, &passed);
+}
+
+/// The ratchet is keyed by id, so ids must be unique; a stale or truncated
+/// data file shows up here rather than as a mysteriously low pass count.
+fn check_data(cases: &[Case]) {
+    assert!(cases.len() > 100, "only {} cases in the data", cases.len());
+    let mut seen = BTreeSet::new();
+    for case in cases {
+        assert!(
+            seen.insert(case.id.as_str()),
+            "duplicate case id {}",
+            case.id
+        );
+        assert!(
+            case.expected.starts_with("<document"),
+            "{}: expected output is not pseudo-XML",
+            case.id
+        );
+    }
 }
 
 fn indented_input(input: &str) -> String {
