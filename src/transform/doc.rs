@@ -16,11 +16,15 @@ pub(crate) struct N {
     pub attrs: Attrs,
     pub line: Option<u32>,
     pub parent: Option<Id>,
+    /// The parent before removal: docutils' removed nodes keep theirs, and
+    /// messages about them still find a line through it.
+    pub last_parent: Option<Id>,
     pub children: Vec<Id>,
     /// docutils' `Resolvable.resolved` and `Targetable.referenced`.
     pub resolved: bool,
     pub referenced: bool,
     /// PropagateTargets' `expect_referenced_by_name/id`.
+    /// Later entries override earlier ones (a Python dict's `update`).
     pub expect_by_name: Vec<(String, Id)>,
     pub expect_by_id: Vec<(String, Id)>,
     pub multiply_indirect: bool,
@@ -203,15 +207,15 @@ impl Doc {
             kind,
             Kind::Reference | Kind::FootnoteReference | Kind::CitationReference
         );
-        if let Some(r) = &refname {
-            if referential || (kind == Kind::Target && !n.attrs.names.is_empty()) {
-                self.refnames.entry(r.clone()).or_default().push(id);
-            }
+        if let Some(r) = &refname
+            && (referential || (kind == Kind::Target && !n.attrs.names.is_empty()))
+        {
+            self.refnames.entry(r.clone()).or_default().push(id);
         }
-        if let Some(r) = refid {
-            if referential || kind == Kind::Target {
-                self.refids.entry(r).or_default().push(id);
-            }
+        if let Some(r) = refid
+            && (referential || kind == Kind::Target)
+        {
+            self.refids.entry(r).or_default().push(id);
         }
         match kind {
             Kind::Target if refname.is_some() => self.indirect_targets.push(id),
@@ -328,6 +332,7 @@ impl Doc {
     /// Removes `id` from its parent (the node stays in the arena).
     pub fn detach(&mut self, id: Id) {
         if let Some(p) = self.nodes[id].parent.take() {
+            self.nodes[id].last_parent = Some(p);
             if let Some(i) = self.index(p, id) {
                 self.nodes[p].children.remove(i);
             }
@@ -344,22 +349,23 @@ impl Doc {
         };
         // The first new element inherits ids, names and classes
         // (docutils' `update_basic_atts`).
-        if let Some(&first) = new.first() {
-            if self.nodes[first].kind.is_some() {
-                let old = self.nodes[id].attrs.clone();
-                let a = &mut self.nodes[first].attrs;
-                extend_unique(&mut a.ids, &old.ids);
-                extend_unique(&mut a.names, &old.names);
-                extend_unique(&mut a.classes, &old.classes);
-                extend_unique(&mut a.dupnames, &old.dupnames);
-            }
+        if let Some(&first) = new.first()
+            && self.nodes[first].kind.is_some()
+        {
+            let old = self.nodes[id].attrs.clone();
+            let a = &mut self.nodes[first].attrs;
+            extend_unique(&mut a.ids, &old.ids);
+            extend_unique(&mut a.names, &old.names);
+            extend_unique(&mut a.classes, &old.classes);
+            extend_unique(&mut a.dupnames, &old.dupnames);
         }
         self.nodes[id].parent = None;
+        self.nodes[id].last_parent = Some(p);
         for &n in new {
-            if let Some(op) = self.nodes[n].parent.take() {
-                if let Some(j) = self.index(op, n) {
-                    self.nodes[op].children.remove(j);
-                }
+            if let Some(op) = self.nodes[n].parent.take()
+                && let Some(j) = self.index(op, n)
+            {
+                self.nodes[op].children.remove(j);
             }
             self.nodes[n].parent = Some(p);
         }
@@ -386,18 +392,16 @@ impl Doc {
     /// The node following `id` in document order, skipping its subtree when
     /// `descend` is false (docutils' `next_node(ascend=True)`).
     pub fn next_node(&self, id: Id, descend: bool) -> Option<Id> {
-        if descend {
-            if let Some(&c) = self.nodes[id].children.first() {
-                return Some(c);
-            }
+        if descend && let Some(&c) = self.nodes[id].children.first() {
+            return Some(c);
         }
         let mut cur = id;
         while let Some(p) = self.nodes[cur].parent {
             let kids = &self.nodes[p].children;
-            if let Some(i) = kids.iter().position(|&c| c == cur) {
-                if let Some(&next) = kids.get(i + 1) {
-                    return Some(next);
-                }
+            if let Some(i) = kids.iter().position(|&c| c == cur)
+                && let Some(&next) = kids.get(i + 1)
+            {
+                return Some(next);
             }
             cur = p;
         }
@@ -435,7 +439,7 @@ impl Doc {
             if let Some(l) = self.nodes[c].line {
                 return Some(l);
             }
-            cur = self.nodes[c].parent;
+            cur = self.nodes[c].parent.or(self.nodes[c].last_parent);
         }
         None
     }
@@ -560,14 +564,14 @@ impl Doc {
             self.nodes[node]
                 .expect_by_name
                 .iter()
-                .find(|(k, _)| k == nm)
+                .rfind(|(k, _)| k == nm)
                 .map(|x| x.1)
         });
         let by_id = id.and_then(|i| {
             self.nodes[node]
                 .expect_by_id
                 .iter()
-                .find(|(k, _)| k == i)
+                .rfind(|(k, _)| k == i)
                 .map(|x| x.1)
         });
         for t in [by_name, by_id].into_iter().flatten() {

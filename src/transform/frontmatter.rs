@@ -113,11 +113,11 @@ pub(crate) fn doc_title(doc: &mut Doc, settings: &Settings) {
     if !doc.has(root, "title") {
         if let Some(t) = &settings.title {
             doc.set(root, "title", t.clone());
-        } else if let Some(&first) = doc.children(root).first() {
-            if doc.is(first, Kind::Title) {
-                let text = doc.astext(first);
-                doc.set(root, "title", text);
-            }
+        } else if let Some(&first) = doc.children(root).first()
+            && doc.is(first, Kind::Title)
+        {
+            let text = doc.astext(first);
+            doc.set(root, "title", text);
         }
     }
 }
@@ -185,7 +185,8 @@ fn extract_bibliographic(doc: &mut Doc, field_list: Id) -> Vec<Id> {
             .map(|&n| doc.astext(n))
             .unwrap_or_default();
         let normed = fully_normalize_name(&name);
-        let ok = bibliographic_field(doc, field, &name, &normed, docinfo)
+        let seen = [dedication.is_some(), abstract_.is_some()];
+        let ok = bibliographic_field(doc, field, &name, &normed, docinfo, seen)
             .map(|topic| match topic {
                 Some((t, true)) => dedication = Some(t),
                 Some((t, false)) => abstract_ = Some(t),
@@ -223,6 +224,7 @@ fn bibliographic_field(
     name: &str,
     normed: &str,
     docinfo: Id,
+    seen: [bool; 2],
 ) -> Result<Option<(Id, bool)>, ()> {
     let kind = BIBLIO
         .iter()
@@ -235,8 +237,11 @@ fn bibliographic_field(
     let body = doc.children(field)[1];
     match kind {
         Kind::Topic => {
-            // docutils reports a second dedication/abstract in the caller;
-            // the later one wins here, which is rare enough.
+            if seen[usize::from(normed != "dedication")] {
+                let text = format!("There can only be one \"{name}\" field.");
+                field_warning(doc, field, &text);
+                return Err(());
+            }
             let label = if normed == "dedication" {
                 "Dedication"
             } else {

@@ -213,7 +213,7 @@ pub fn apply_passes(
 ) {
     let taken = std::mem::replace(document, Element::new(Kind::Document));
     let mut doc = Doc::new(taken);
-    references::mark_embedded_targets(&mut doc);
+    references::mark_referenced_targets(&mut doc);
     // Pending nodes in document order, each with its pass.
     let mut jobs: Vec<(u32, usize, Pass, Option<Id>)> = Vec::new();
     for id in doc.findall_kind(Kind::Pending) {
@@ -237,10 +237,10 @@ pub fn apply_passes(
 
 fn run(doc: &mut Doc, pass: Pass, pending: Option<Id>, settings: &Settings) {
     // A pending node removed by an earlier pass has nothing left to do.
-    if let Some(p) = pending {
-        if doc.parent(p).is_none() {
-            return;
-        }
+    if let Some(p) = pending
+        && doc.parent(p).is_none()
+    {
+        return;
     }
     match (pass, pending) {
         (Pass::ClassAttribute, Some(p)) => misc::class_attribute(doc, p),

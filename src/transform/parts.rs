@@ -144,10 +144,10 @@ fn build_contents(doc: &mut Doc, toc: &Toc, node: Id, level: usize) -> Option<Id
                 _ => {}
             }
         }
-        if level < toc.depth {
-            if let Some(sub) = build_contents(doc, toc, section, level) {
-                doc.append(item, sub);
-            }
+        if level < toc.depth
+            && let Some(sub) = build_contents(doc, toc, section, level)
+        {
+            doc.append(item, sub);
         }
         entries.push(item);
     }

@@ -80,14 +80,16 @@ fn truthy(doc: &Doc, id: Id, key: &str) -> bool {
     doc.get(id, key).is_some_and(|v| !v.is_empty() && v != "0")
 }
 
-/// Embedded-URI targets (`` `x <uri>`_ ``) count as referenced from birth.
-pub(crate) fn mark_embedded_targets(doc: &mut Doc) {
-    for t in doc.findall_kind(Kind::Target) {
+/// Targets the parser marked as referenced: embedded URIs
+/// (`` `x <uri>`_ ``) and targets whose name became a dupname.
+pub(crate) fn mark_referenced_targets(doc: &mut Doc) {
+    for t in doc.findall(doc.root, |n| n.kind.is_some()) {
         let inline = doc
             .parent(t)
             .and_then(|p| doc.kind(p))
             .is_some_and(is_text_element);
-        if inline && doc.has(t, "refuri") {
+        let embedded = doc.is(t, Kind::Target) && inline && doc.has(t, "refuri");
+        if embedded || !doc.attrs(t).dupnames.is_empty() {
             doc.nodes[t].referenced = true;
         }
     }
@@ -148,24 +150,21 @@ fn trim_around(doc: &mut Doc, parent: Id, r: Id, def: Id) {
     let Some(index) = doc.index(parent, r) else {
         return;
     };
-    if trim || doc.has(def, "ltrim") {
-        if let Some(&prev) = index
+    if (trim || doc.has(def, "ltrim"))
+        && let Some(&prev) = index
             .checked_sub(1)
             .and_then(|i| doc.children(parent).get(i))
-        {
-            if doc.kind(prev).is_none() {
-                let t = doc.nodes[prev].text.trim_end().to_owned();
-                doc.nodes[prev].text = t;
-            }
-        }
+        && doc.kind(prev).is_none()
+    {
+        let t = doc.nodes[prev].text.trim_end().to_owned();
+        doc.nodes[prev].text = t;
     }
-    if trim || doc.has(def, "rtrim") {
-        if let Some(&next) = doc.children(parent).get(index + 1) {
-            if doc.kind(next).is_none() {
-                let t = doc.nodes[next].text.trim_start().to_owned();
-                doc.nodes[next].text = t;
-            }
-        }
+    if (trim || doc.has(def, "rtrim"))
+        && let Some(&next) = doc.children(parent).get(index + 1)
+        && doc.kind(next).is_none()
+    {
+        let t = doc.nodes[next].text.trim_start().to_owned();
+        doc.nodes[next].text = t;
     }
 }
 
@@ -313,6 +312,7 @@ pub(crate) fn anonymous_hyperlinks(doc: &mut Doc) {
             targets.len()
         );
         let msg = doc.message(Level::Error, &text, &[], None, None);
+        doc.set_id(msg, "");
         for r in refs {
             doc.problematic(r, msg, false);
         }
@@ -438,6 +438,7 @@ fn indirect_target_error(doc: &mut Doc, t: Id, explanation: &str) {
         "Indirect hyperlink target {naming} refers to target \"{refname}\", {explanation}."
     );
     let msg = doc.message(Level::Error, &text, &[], Some(t), None);
+    doc.set_id(msg, "");
     let mut seen = HashSet::new();
     for r in reflist {
         if seen.insert(r) {
@@ -608,6 +609,7 @@ fn number_footnote_references(doc: &mut Doc, labels: &[String]) {
                 "Too many autonumbered footnote references: only {n} corresponding footnote{s} available."
             );
             let msg = doc.message(Level::Error, &text, &[], Some(r), None);
+            doc.set_id(msg, "");
             for &r2 in &refs[k..] {
                 if doc.nodes[r2].resolved || doc.has(r2, "refname") {
                     continue;
@@ -656,6 +658,7 @@ fn symbolize_footnotes(doc: &mut Doc) {
                 labels.len()
             );
             let msg = doc.message(Level::Error, &text, &[], Some(r), None);
+            doc.set_id(msg, "");
             for &r2 in &refs[i..] {
                 if doc.nodes[r2].resolved || doc.has(r2, "refid") {
                     continue;
@@ -728,8 +731,8 @@ pub(crate) fn target_notes(doc: &mut Doc, pending: Id, settings: &Settings) {
             continue;
         }
         let f = make_target_footnote(doc, &uri, &refs, &notes, &classes, settings);
-        if !notes.contains_key(&uri) {
-            notes.insert(uri, f);
+        if let std::collections::hash_map::Entry::Vacant(e) = notes.entry(uri) {
+            e.insert(f);
             nodelist.push(f);
         }
     }
@@ -741,8 +744,8 @@ pub(crate) fn target_notes(doc: &mut Doc, pending: Id, settings: &Settings) {
             continue;
         };
         let f = make_target_footnote(doc, &uri, &[r], &notes, &classes, settings);
-        if !notes.contains_key(&uri) {
-            notes.insert(uri, f);
+        if let std::collections::hash_map::Entry::Vacant(e) = notes.entry(uri) {
+            e.insert(f);
             nodelist.push(f);
         }
     }

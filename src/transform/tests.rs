@@ -60,7 +60,7 @@ fn run_cases() -> (usize, Vec<String>) {
 }
 
 /// The pass count may only go up: raise `MIN_PASSING` when it does.
-const MIN_PASSING: usize = 135;
+const MIN_PASSING: usize = 164;
 
 #[test]
 fn docutils_transform_suite() {
