@@ -55,10 +55,29 @@ pub fn write(
         body: w.out,
         header: w.header,
         footer: w.footer,
-        head: w.head.concat(),
+        head: w
+            .head
+            .iter()
+            .filter(|(name, _)| !template_writes(meta, name))
+            .map(|(_, tag)| tag.as_str())
+            .collect::<String>()
+            .trim_end()
+            .to_owned(),
         math: w.has_math,
     };
     render_page(&parts, doc, meta, opts)
+}
+
+/// Whether the page template writes a `<meta name=...>` from the post's
+/// metadata (a second one would be a duplicate).
+fn template_writes(meta: &Metadata, name: &str) -> bool {
+    match name {
+        "description" => meta.description.is_some(),
+        "author" => meta.author.is_some(),
+        "keywords" => !meta.tags.is_empty(),
+        "dcterms.date" => meta.date.is_some(),
+        _ => false,
+    }
 }
 
 /// The pieces of a page, as docutils' "parts".
@@ -101,10 +120,7 @@ fn render_page(
             .map(Element::astext)
             .unwrap_or_default(),
     };
-    let date = meta
-        .date
-        .as_ref()
-        .map(|z| z.timestamp().display_with_offset(z.offset()).to_string());
+    let date = meta.date_rfc3339();
     let meta_value = serde_json::to_value(meta)
         .map(|v| json_to_value(&v))
         .unwrap_or_default();
@@ -404,8 +420,8 @@ struct Writer<'d> {
     docinfo: String,
     header: String,
     footer: String,
-    /// `<meta>` tags for the page head.
-    head: Vec<String>,
+    /// `<meta>` tags for the page head, with their `name`.
+    head: Vec<(String, String)>,
     has_math: bool,
     /// Column flags of the current table group: is the column a stub?
     stubs: Vec<bool>,
@@ -1837,7 +1853,8 @@ impl<'d> Writer<'d> {
             tag.push('"');
         }
         tag.push_str(" />\n");
-        self.head.push(tag);
+        let name = e.get("name").unwrap_or("").to_owned();
+        self.head.push((name, tag));
     }
 
     fn system_message(&mut self, e: &Element, cx: Ctx<'_>) {
@@ -1966,7 +1983,7 @@ impl<'d> Writer<'d> {
         let mut tag = format!("<meta name=\"{name}\" content=\"");
         attval_into(&mut tag, content);
         tag.push_str("\" />\n");
-        self.head.push(tag);
+        self.head.push((name.to_owned(), tag));
     }
 }
 
@@ -2303,6 +2320,119 @@ mod tests {
         )
         .expect("renders");
         assert_eq!(html, "<section>\n<h1>t</h1>\n</section>\n");
+    }
+
+    fn page_meta() -> Metadata {
+        let mut meta = Metadata {
+            title: Some("A <post> & \"more\"".into()),
+            description: Some("About it".into()),
+            tags: vec!["rust".into(), "a&b".into()],
+            date: "2024-01-02T10:00:00+01:00[Europe/Paris]".parse().ok(),
+            ..Metadata::default()
+        };
+        meta.other.insert("lang".into(), "fr".into());
+        meta
+    }
+
+    fn page(doc: &Element, meta: &Metadata, template: Option<&str>) -> String {
+        let opts = Options {
+            standalone: true,
+            template: template.map(str::to_owned),
+            ..Options::default()
+        };
+        write(doc, meta, &opts, &mut Vec::new()).expect("renders")
+    }
+
+    #[test]
+    fn standalone_page_shell() {
+        let meta_node = Element::new(Kind::Meta)
+            .with_attr("name", "description")
+            .with_attr("content", "from the meta directive");
+        let other_meta = Element::new(Kind::Meta)
+            .with_attr("name", "robots")
+            .with_attr("content", "noindex");
+        let doc = doc_with(vec![meta_node, other_meta, para("Body & text.")]);
+        let html = page(&doc, &page_meta(), None);
+        assert!(
+            html.starts_with(
+                "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<title>A &lt;post&gt; &amp; &quot;more&quot;</title>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<meta name=\"description\" content=\"About it\">"),
+            "{html}"
+        );
+        // The post's description wins over the meta directive's.
+        assert!(!html.contains("from the meta directive"), "{html}");
+        assert!(
+            html.contains("<meta content=\"noindex\" name=\"robots\" />"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<meta name=\"keywords\" content=\"rust, a&amp;b\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<meta name=\"dcterms.date\" content=\"2024-01-02T10:00:00+01:00\">"),
+            "{html}"
+        );
+        assert!(html.contains("<main>\n<h1 class=\"title\">A &lt;post&gt; &amp; &quot;more&quot;</h1>\n<p>Body &amp; text.</p>\n</main>"), "{html}");
+        assert!(!html.contains("mathjax"), "no math, no script: {html}");
+        assert!(html.ends_with("</html>\n"), "{html}");
+    }
+
+    #[test]
+    fn standalone_defaults_and_math_script() {
+        let math = Element::new(Kind::MathBlock).with_text("x");
+        let doc = doc_with(vec![math]);
+        let html = page(&doc, &Metadata::default(), None);
+        assert!(html.contains("<html lang=\"en\">"), "{html}");
+        assert!(html.contains("<title></title>"), "{html}");
+        assert!(!html.contains("<h1"), "{html}");
+        assert!(html.contains("mathjax"), "{html}");
+    }
+
+    #[test]
+    fn document_title_is_the_fallback_title() {
+        let title = Element::new(Kind::Title)
+            .with_text("Doc ")
+            .with_child(Element::new(Kind::Emphasis).with_text("title"));
+        let doc = doc_with(vec![title, para("x")]);
+        let (fragment, _) = render(&doc);
+        assert_eq!(fragment, "<p>x</p>\n");
+        let html = page(&doc, &Metadata::default(), None);
+        assert!(html.contains("<title>Doc title</title>"), "{html}");
+        assert!(
+            html.contains("<h1 class=\"title\">Doc <em>title</em></h1>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn custom_template_gets_the_context() {
+        let doc = doc_with(vec![para("<b>")]);
+        let tpl = "{{ lang }}|{{ title }}|{{ date }}|{{ meta.tags[1] }}|{{ meta.description }}|{{ body }}";
+        let html = page(&doc, &page_meta(), Some(tpl));
+        assert_eq!(
+            html,
+            "fr|A &lt;post&gt; &amp; &quot;more&quot;|2024-01-02T10:00:00+01:00|a&amp;b|About it|<p>&lt;b&gt;</p>\n"
+        );
+    }
+
+    #[test]
+    fn broken_template_is_an_error() {
+        let opts = Options {
+            standalone: true,
+            template: Some("{% if %}".into()),
+            ..Options::default()
+        };
+        let doc = doc_with(vec![para("x")]);
+        assert!(write(&doc, &Metadata::default(), &opts, &mut Vec::new()).is_err());
     }
 
     #[test]
