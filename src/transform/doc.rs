@@ -58,6 +58,9 @@ pub(crate) struct Doc {
     /// Messages made by transforms, placed later by `Messages`.
     pub transform_messages: Vec<Id>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The line after the input's end (the document's `.end_line`, set by
+    /// the parser): docutils reports messages about no node there.
+    pub end_line: Option<u32>,
 }
 
 impl Doc {
@@ -68,6 +71,7 @@ impl Doc {
             ..Doc::default()
         };
         doc.source = document.get("source").unwrap_or("").to_owned();
+        doc.end_line = document.get(".end_line").and_then(|l| l.parse().ok());
         doc.root = doc.import(document, None);
         doc.rebuild_registry();
         doc
@@ -451,6 +455,9 @@ impl Doc {
             return r.to_owned();
         }
         let text = self.astext(id);
+        if text.is_empty() {
+            return text; // an image reference, a target: no source text
+        }
         match self.kind(id) {
             Some(Kind::FootnoteReference | Kind::CitationReference) => {
                 let label = match self.get(id, "auto") {
@@ -591,7 +598,10 @@ impl Doc {
         base: Option<Id>,
         line: Option<u32>,
     ) -> Id {
-        let line = line.or_else(|| base.and_then(|b| self.source_line(b)));
+        let line = match base {
+            Some(b) => line.or_else(|| self.source_line(b)),
+            None => line.or(self.end_line),
+        };
         let msg = self.new_el(Kind::SystemMessage);
         self.set(msg, "level", (level as u8).to_string());
         self.set(msg, "source", self.source.clone());

@@ -179,9 +179,11 @@ fn extract_bibliographic(doc: &mut Doc, field_list: Id) -> Vec<Id> {
     let mut dedication = None;
     let mut abstract_ = None;
     for field in doc.children(field_list).to_vec() {
+        // docutils reads the field name's first child only.
         let name = doc
             .children(field)
             .first()
+            .and_then(|&n| doc.children(n).first())
             .map(|&n| doc.astext(n))
             .unwrap_or_default();
         let normed = fully_normalize_name(&name);

@@ -7,6 +7,7 @@
 
 mod doc;
 mod frontmatter;
+mod leftovers;
 mod misc;
 mod parts;
 mod references;
@@ -213,6 +214,7 @@ pub fn apply_passes(
 ) {
     let taken = std::mem::replace(document, Element::new(Kind::Document));
     let mut doc = Doc::new(taken);
+    leftovers::apply(&mut doc);
     references::mark_referenced_targets(&mut doc);
     // Pending nodes in document order, each with its pass.
     let mut jobs: Vec<(u32, usize, Pass, Option<Id>)> = Vec::new();
@@ -288,8 +290,12 @@ pub(crate) fn py_list(repr: &str) -> Vec<String> {
         let mut end = body.len();
         while let Some((i, c)) = chars.next() {
             if c == '\\' {
-                if let Some((_, e)) = chars.next() {
-                    value.push(e);
+                match chars.next().map(|(_, e)| e) {
+                    Some('n') => value.push('\n'),
+                    Some('t') => value.push('\t'),
+                    Some('r') => value.push('\r'),
+                    Some(e) => value.push(e),
+                    None => {}
                 }
             } else if c == quote {
                 end = i + 1;

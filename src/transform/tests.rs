@@ -35,8 +35,7 @@ fn settings_for(case: &Case) -> Settings {
     s
 }
 
-fn run_cases() -> (usize, Vec<String>) {
-    let data = include_str!("testdata/docutils.json");
+fn run_cases(data: &str, pipeline: bool) -> (usize, Vec<String>) {
     let cases: Vec<Case> = serde_json::from_str(data).expect("fixture parses");
     let total = cases.len();
     let mut failed = Vec::new();
@@ -44,7 +43,11 @@ fn run_cases() -> (usize, Vec<String>) {
         let mut doc = case.tree.clone();
         let names: Vec<&str> = case.transforms.iter().map(String::as_str).collect();
         let mut diags = Vec::new();
-        apply_named(&mut doc, &names, &settings_for(&case), &mut diags);
+        if pipeline {
+            super::apply(&mut doc, &Settings::default(), &mut diags);
+        } else {
+            apply_named(&mut doc, &names, &settings_for(&case), &mut diags);
+        }
         let got = doc.pformat();
         if got != case.expected {
             if std::env::var_os("TRANSFORM_DIFF").is_some() {
@@ -64,11 +67,30 @@ const MIN_PASSING: usize = 164;
 
 #[test]
 fn docutils_transform_suite() {
-    let (total, failed) = run_cases();
+    let (total, failed) = run_cases(include_str!("testdata/docutils.json"), false);
     let passed = total - failed.len();
     eprintln!("docutils transforms: {passed}/{total} pass");
     for f in &failed {
         eprintln!("FAIL {f}");
     }
     assert!(passed >= MIN_PASSING, "{passed} < {MIN_PASSING}");
+}
+
+/// The same for the whole default pipeline (`apply`): docutils' parse-stage
+/// trees of the conformance inputs and the sample post, against
+/// `docutils --writer=pseudoxml` (`/work/notes/E/gen_pipeline.py`).
+const MIN_PIPELINE_PASSING: usize = 949;
+
+#[test]
+fn docutils_pipeline_suite() {
+    let (total, failed) = run_cases(include_str!("testdata/pipeline.json"), true);
+    let passed = total - failed.len();
+    eprintln!("docutils pipeline: {passed}/{total} pass");
+    for f in &failed {
+        eprintln!("FAIL {f}");
+    }
+    assert!(
+        passed >= MIN_PIPELINE_PASSING,
+        "{passed} < {MIN_PIPELINE_PASSING}"
+    );
 }
