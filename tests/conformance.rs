@@ -27,6 +27,9 @@ struct Case {
     /// Transform classes the docutils test applies (transform cases only).
     #[serde(default)]
     transforms: Vec<String>,
+    /// Reads files of the docutils test tree (paths relative to its root).
+    #[serde(default)]
+    needs_files: bool,
 }
 
 enum Outcome {
@@ -79,7 +82,31 @@ fn docutils_transforms_conformance() {
 }
 
 fn parse(case: &Case) -> Element {
-    rst::parse(&case.input, &rst_settings(&case.settings)).document
+    let mut settings = rst_settings(&case.settings);
+    if case.needs_files {
+        settings.base_dir = docutils_tree();
+    }
+    rst::parse(&case.input, &settings).document
+}
+
+/// The docutils sdist the extractor unpacked; include paths in the cases
+/// are relative to its root.
+fn docutils_tree() -> Option<PathBuf> {
+    let dir = std::env::var_os("POSTCONV_DOCUTILS_SDIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/docutils/docutils-0.23")
+        });
+    dir.join("test").is_dir().then_some(dir)
+}
+
+/// Why a case is not run: the data's reason, or the missing docutils tree.
+fn skip_reason(case: &Case, have_tree: bool) -> Option<&str> {
+    match &case.skip {
+        Some(reason) => Some(reason),
+        None if case.needs_files && !have_tree => Some("docutils test tree not in .cache/"),
+        None => None,
+    }
 }
 
 /// Maps the docutils settings postconv has fields for. The extractor marks
@@ -173,8 +200,9 @@ fn run_suite(suite: &Suite, run: impl Fn(&Case) -> String) {
     let mut report = String::new();
     let mut per_file: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut skipped = 0;
+    let have_tree = docutils_tree().is_some();
     for case in &cases {
-        if case.skip.is_some() {
+        if skip_reason(case, have_tree).is_some() {
             skipped += 1;
             continue;
         }
@@ -228,7 +256,7 @@ fn run_suite(suite: &Suite, run: impl Fn(&Case) -> String) {
     };
     print!("{summary}");
 
-    check_ratchet(&dir.join(suite.ratchet), &cases, &passed);
+    check_ratchet(&dir.join(suite.ratchet), &cases, &passed, have_tree);
 }
 
 /// The ratchet is keyed by id, so ids must be unique; a stale or truncated
@@ -315,7 +343,7 @@ fn target_dir() -> PathBuf {
 
 /// Every case in the ratchet must still pass. Blessing adds the new passes
 /// and drops only ids that no longer exist in the data.
-fn check_ratchet(path: &Path, cases: &[Case], passed: &BTreeSet<&str>) {
+fn check_ratchet(path: &Path, cases: &[Case], passed: &BTreeSet<&str>, have_tree: bool) {
     let listed_text = std::fs::read_to_string(path).unwrap_or_default();
     let listed: BTreeSet<&str> = listed_text
         .lines()
@@ -338,7 +366,7 @@ fn check_ratchet(path: &Path, cases: &[Case], passed: &BTreeSet<&str>) {
     for id in &listed {
         match by_id.get(id) {
             None => problems.push(format!("{id}: no longer in the data (bless to drop)")),
-            Some(c) if c.skip.is_some() => {}
+            Some(c) if skip_reason(c, have_tree).is_some() => {}
             Some(_) if !passed.contains(id) => problems.push(format!("{id}: regressed")),
             Some(_) => {}
         }
