@@ -68,6 +68,9 @@ pub struct ConvertArgs {
     /// Refuse lines longer than this (docutils' line_length_limit).
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub line_length_limit: usize,
+    /// Time zone of dates written without one (Nikola's TIMEZONE), e.g. Europe/Moscow.
+    #[arg(long, value_name = "TZ")]
+    pub timezone: Option<String>,
     /// Document language (generated text, directive names).
     #[arg(long, default_value = "en")]
     pub language: String,
@@ -165,7 +168,11 @@ fn run(args: &ConvertArgs) -> Result<i32> {
         bail!("no output format: use -t md|gfm|html|json|pseudoxml (see --help)");
     };
     let format = to.format();
-    let opts = pipeline_options(args);
+    let mut opts = pipeline_options(args);
+    if let Some(name) = &args.timezone {
+        opts.read.timezone =
+            jiff::tz::TimeZone::get(name).with_context(|| format!("unknown time zone {name:?}"))?;
+    }
     let wopts = writer_options(args)?;
     let out_dir = output_dir(args)?;
     if args.inputs.len() > 1 && out_dir.is_none() {
@@ -237,8 +244,14 @@ fn pipeline_options(args: &ConvertArgs) -> Options {
 }
 
 fn writer_options(args: &ConvertArgs) -> Result<write::Options> {
-    let _ = (args.standalone, &args.template);
-    Ok(write::Options::default())
+    let mut opts = write::Options::default();
+    if let Some(path) = &args.template {
+        let template = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read template", path.display()))?;
+        opts.html.template = Some(template);
+    }
+    opts.html.standalone = args.standalone || args.template.is_some();
+    Ok(opts)
 }
 
 /// The output directory for batch mode, if `-o` names one.
@@ -278,7 +291,8 @@ fn convert_file(
     if input != Path::new("-") {
         opts.parse.base_dir = input.parent().map(Path::to_path_buf);
     }
-    let conv = postconv::convert(&text, &opts);
+    let path = (input != Path::new("-")).then_some(input);
+    let conv = postconv::convert(&text, path, &opts)?;
     diagnostics.extend(conv.diagnostics.iter().cloned());
     let output = write::render(&conv, format, wopts, diagnostics)?;
     let target = match out_dir {

@@ -13,6 +13,7 @@ pub mod write;
 
 use doctree::{Diagnostic, Element};
 use source::Metadata;
+use std::path::Path;
 
 /// What the input is: a post (metadata header, then reST) or plain reST.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -39,6 +40,7 @@ pub struct Options {
     pub stage: Stage,
     pub parse: rst::Settings,
     pub transform: transform::Settings,
+    pub read: source::ReadOptions,
 }
 
 /// A converted post: its metadata, its tree and everything reported.
@@ -50,59 +52,35 @@ pub struct Converted {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Runs the reading half of the pipeline on one input text.
-pub fn convert(text: &str, opts: &Options) -> Converted {
-    let (meta, body, line_offset) = match opts.input {
-        InputKind::Post => split_post(text),
-        InputKind::Rst => (Metadata::default(), text, 0),
+/// Runs the reading half of the pipeline on one input text. `path` is
+/// where the text came from (for a `.meta` sidecar and the slug fallback).
+pub fn convert(
+    text: &str,
+    path: Option<&Path>,
+    opts: &Options,
+) -> Result<Converted, source::SourceError> {
+    let (meta, body, line_offset, mut diagnostics) = match opts.input {
+        InputKind::Post => {
+            let (post, diags) = source::read_post(text, path, &opts.read)?;
+            (post.meta, post.body, post.body_line_offset, diags)
+        }
+        InputKind::Rst => (Metadata::default(), text.to_owned(), 0, Vec::new()),
     };
-    let parsed = rst::parse(body, &opts.parse);
+    let parsed = rst::parse(&body, &opts.parse);
     let mut document = parsed.document;
-    let mut diagnostics = parsed.diagnostics;
+    let mut body_diags = parsed.diagnostics;
     if opts.stage == Stage::Transform {
-        transform::apply(&mut document, &opts.transform, &mut diagnostics);
+        transform::apply(&mut document, &opts.transform, &mut body_diags);
     }
-    for d in &mut diagnostics {
+    for d in &mut body_diags {
         if let Some(l) = d.line.as_mut() {
             *l += line_offset as u32;
         }
     }
-    Converted {
+    diagnostics.extend(body_diags);
+    Ok(Converted {
         meta,
         document,
         diagnostics,
-    }
-}
-
-/// Interim header split until the post reader lands: Nikola `.. key: value`
-/// lines up to the first blank line.
-fn split_post(text: &str) -> (Metadata, &str, usize) {
-    let mut meta = Metadata::default();
-    let mut offset = 0;
-    let mut lines = 0;
-    for line in text.split_inclusive('\n') {
-        let Some(rest) = line.trim_end().strip_prefix(".. ") else {
-            break;
-        };
-        let Some((key, value)) = rest.split_once(':') else {
-            break;
-        };
-        if key.contains(' ') {
-            break;
-        }
-        let value = value.trim();
-        if !value.is_empty() {
-            match key {
-                "title" => meta.title = Some(value.to_owned()),
-                "slug" => meta.slug = Some(value.to_owned()),
-                "author" => meta.author = Some(value.to_owned()),
-                _ => {
-                    meta.other.insert(key.to_owned(), value.to_owned());
-                }
-            }
-        }
-        offset += line.len();
-        lines += 1;
-    }
-    (meta, &text[offset..], lines)
+    })
 }

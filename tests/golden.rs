@@ -9,7 +9,7 @@ use postconv::write::{self, Format};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const FORMATS: [Format; 2] = [Format::Json, Format::Pseudoxml];
+const FORMATS: [Format; 4] = [Format::Md, Format::Html, Format::Json, Format::Pseudoxml];
 
 fn posts() -> Vec<PathBuf> {
     let mut posts: Vec<PathBuf> = std::fs::read_dir("tests/posts")
@@ -26,7 +26,7 @@ fn render(post: &Path, format: Format) -> String {
     let mut opts = postconv::Options::default();
     opts.parse.source = post.display().to_string();
     opts.transform.doctitle = true;
-    let conv = postconv::convert(&text, &opts);
+    let conv = postconv::convert(&text, Some(post), &opts).expect("post reads");
     let mut diags = Vec::new();
     match write::render(&conv, format, &write::Options::default(), &mut diags) {
         Ok(out) => String::from_utf8(out.as_bytes().to_vec()).expect("text output"),

@@ -52,7 +52,10 @@ impl Format {
 
 /// Writer options, by writer.
 #[derive(Clone, Debug, Default)]
-pub struct Options {}
+pub struct Options {
+    pub html: html::Options,
+    pub md: md::Options,
+}
 
 /// A writer's output: text, or bytes for binary formats.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,8 +75,6 @@ impl Output {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("the {0} writer is not available yet")]
-    Unsupported(&'static str),
     #[error("template error: {0}")]
     Template(#[from] minijinja::Error),
 }
@@ -88,10 +89,15 @@ pub fn render(
     let doc = &conv.document;
     let meta = &conv.meta;
     Ok(Output::Text(match format {
-        Format::Md | Format::Gfm | Format::Html => {
-            let _ = (opts, diags);
-            return Err(WriteError::Unsupported(format.name()));
+        Format::Md => md::write(doc, meta, &opts.md, diags),
+        Format::Gfm => {
+            let md_opts = md::Options {
+                front_matter: false,
+                ..opts.md.clone()
+            };
+            md::write(doc, meta, &md_opts, diags)
         }
+        Format::Html => html::write(doc, meta, &opts.html, diags)?,
         Format::Json => json::write(doc, meta, &conv.diagnostics),
         Format::Pseudoxml => doc.pformat(),
     }))
