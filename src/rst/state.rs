@@ -1,15 +1,39 @@
 //! Document-wide parse state: settings, id and name registry, reporter.
 //! (docutils keeps these on the `document` node and its `Reporter`.)
+//!
+//! docutils' `set_duplicate_name` also edits the *earlier* element with a
+//! clashing name. Our tree is owned, so those edits are recorded by the
+//! earlier element's id and applied in one walk at the end ([`DocState::apply_fixups`]).
 
 use super::Settings;
-use crate::doctree::{Diagnostic, Element, Kind, Level};
-use std::collections::HashSet;
+use crate::doctree::{Diagnostic, Element, Kind, Level, Node};
+use std::collections::{HashMap, HashSet};
+
+/// What the registry remembers about the element holding a name.
+#[derive(Clone, Debug)]
+struct NameEntry {
+    /// The holder's first id; `None` once the name became a dupname.
+    holder: Option<String>,
+    explicit: bool,
+    refuri: Option<String>,
+    refname: Option<String>,
+}
 
 pub struct DocState<'s> {
     pub settings: &'s Settings,
     pub diagnostics: Vec<Diagnostic>,
     pub ids: HashSet<String>,
     id_counter: u32,
+    /// Per-prefix counters of automatic ids (`section-1`, `footnote-2`).
+    auto_counters: HashMap<String, u32>,
+    names: HashMap<String, NameEntry>,
+    /// Names to turn into dupnames, keyed by the holder's id.
+    fixups: HashMap<String, Vec<String>>,
+    /// Substitution definitions by name, with their internal key.
+    substitution_defs: HashMap<String, String>,
+    subdef_counter: u32,
+    /// Section title styles in order of appearance (`=` or `=/=`).
+    pub title_styles: Vec<String>,
     /// Custom roles and the default role, owned by `inline`.
     pub roles: super::inline::Roles,
 }
@@ -21,11 +45,17 @@ impl<'s> DocState<'s> {
             diagnostics: Vec::new(),
             ids: HashSet::new(),
             id_counter: 0,
+            auto_counters: HashMap::new(),
+            names: HashMap::new(),
+            fixups: HashMap::new(),
+            substitution_defs: HashMap::new(),
+            subdef_counter: 0,
+            title_styles: Vec::new(),
             roles: Default::default(),
         }
     }
 
-    /// A fresh automatic id (`id1`, `id2`, ... as docutils' `set_id`).
+    /// A fresh automatic id (`id1`, `id2`, ...).
     pub fn new_id(&mut self) -> String {
         loop {
             self.id_counter += 1;
@@ -36,29 +66,230 @@ impl<'s> DocState<'s> {
         }
     }
 
-    /// Gives `el` an id (from its first name, else an automatic one) as
-    /// docutils' `document.set_id`, and returns it.
+    /// Gives `el` an id as docutils' `document.set_id` (with 0.23's
+    /// `auto_id_prefix='%'`) and returns it.
     pub fn set_id(&mut self, el: &mut Element) -> String {
-        if let Some(id) = el.attrs.ids.first() {
-            return id.clone();
+        if el.attrs.ids.is_empty() {
+            let id = self.create_id(el);
+            el.attrs.ids.push(id);
         }
-        let id = self.new_id();
-        el.attrs.ids.push(id.clone());
-        id
+        for id in &el.attrs.ids {
+            self.ids.insert(id.clone());
+        }
+        el.attrs.ids.last().cloned().unwrap_or_default()
+    }
+
+    /// docutils' `document.create_id`.
+    fn create_id(&mut self, el: &Element) -> String {
+        let mut base = String::new();
+        for name in &el.attrs.names {
+            base = make_id(name);
+            if !base.is_empty() && !self.ids.contains(&base) {
+                return base;
+            }
+        }
+        let prefix = if !base.is_empty() {
+            format!("{base}-")
+        } else if let Some(d) = el
+            .attrs
+            .dupnames
+            .first()
+            .map(|d| make_id(d))
+            .filter(|d| !d.is_empty())
+        {
+            format!("{d}-")
+        } else {
+            format!("{}-", make_id(el.kind.name()))
+        };
+        let counter = self.auto_counters.entry(prefix.clone()).or_insert(0);
+        loop {
+            *counter += 1;
+            let id = format!("{prefix}{counter}");
+            if !self.ids.contains(&id) {
+                return id;
+            }
+        }
     }
 
     /// Registers an explicit target (`.. _name:`, `` `x <url>`_ ``, footnotes,
-    /// citations) as docutils' `note_explicit_target`. Returns a system message
-    /// to place after the element when the name is a duplicate.
+    /// citations) as docutils' `note_explicit_target`. Returns the system
+    /// message docutils appends to its `msgnode` on a duplicate name.
     pub fn note_explicit_target(&mut self, target: &mut Element) -> Option<Element> {
+        let msg = self.note_names(target, true);
         self.set_id(target);
-        None
+        self.register_holder(target);
+        msg
     }
 
     /// Registers an implicit target (section titles) as `note_implicit_target`.
     pub fn note_implicit_target(&mut self, target: &mut Element) -> Option<Element> {
+        let msg = self.note_names(target, false);
         self.set_id(target);
-        None
+        self.register_holder(target);
+        msg
+    }
+
+    /// Points names that `target` now holds at its (first) id.
+    fn register_holder(&mut self, target: &Element) {
+        let Some(id) = target.attrs.ids.first() else {
+            return;
+        };
+        for name in &target.attrs.names {
+            if let Some(e) = self.names.get_mut(name) {
+                if e.holder.as_deref() == Some("") {
+                    e.holder = Some(id.clone());
+                }
+            }
+        }
+    }
+
+    /// docutils' `note_names` + `set_duplicate_name`.
+    fn note_names(&mut self, node: &mut Element, explicit: bool) -> Option<Element> {
+        let mut msg = None;
+        for name in node.attrs.names.clone() {
+            match self.names.get(&name).cloned() {
+                Some(old) => {
+                    if let Some(m) = self.set_duplicate_name(node, &name, old, explicit) {
+                        msg = Some(m);
+                    }
+                }
+                None => {
+                    let entry = self.entry_for(node, explicit);
+                    self.names.insert(name, entry);
+                }
+            }
+        }
+        msg
+    }
+
+    fn entry_for(&self, node: &Element, explicit: bool) -> NameEntry {
+        NameEntry {
+            // "" = this node, id not assigned yet (filled by register_holder)
+            holder: Some(node.attrs.ids.first().cloned().unwrap_or_default()),
+            explicit,
+            refuri: node.get("refuri").map(str::to_owned),
+            refname: node.get("refname").map(str::to_owned),
+        }
+    }
+
+    fn set_duplicate_name(
+        &mut self,
+        node: &mut Element,
+        name: &str,
+        old: NameEntry,
+        explicit: bool,
+    ) -> Option<Element> {
+        let old_exists = old.holder.is_some();
+        let mut level = None;
+        let mut text = String::new();
+        if let Some(e) = self.names.get_mut(name) {
+            e.explicit = old.explicit || explicit;
+        }
+        let same_ref = old_exists
+            && ((node.get("refname").is_some() && node.get("refname") == old.refname.as_deref())
+                || (node.get("refuri").is_some() && node.get("refuri") == old.refuri.as_deref()));
+        if same_ref {
+            level = Some(Level::Info);
+            let r = node.get("refuri").or(node.get("refname")).unwrap_or("");
+            text = format!("Duplicate name \"{name}\" for external target \"{r}\".");
+            dupname(node, name);
+        } else if explicit {
+            if old.explicit {
+                level = Some(Level::Warning);
+                text = format!("Duplicate explicit target name: \"{name}\".");
+                dupname(node, name);
+                if let Some(h) = &old.holder {
+                    self.fixups
+                        .entry(h.clone())
+                        .or_default()
+                        .push(name.to_owned());
+                    if let Some(e) = self.names.get_mut(name) {
+                        e.holder = None;
+                    }
+                }
+            } else {
+                let entry = self.entry_for(node, true);
+                self.names.insert(name.to_owned(), entry);
+                if let Some(h) = &old.holder {
+                    level = Some(Level::Info);
+                    text = format!("Target name overrides implicit target name \"{name}\".");
+                    self.fixups
+                        .entry(h.clone())
+                        .or_default()
+                        .push(name.to_owned());
+                }
+            }
+        } else {
+            level = Some(Level::Info);
+            text = format!("Duplicate implicit target name: \"{name}\".");
+            dupname(node, name);
+            if let Some(h) = &old.holder {
+                if !old.explicit {
+                    self.fixups
+                        .entry(h.clone())
+                        .or_default()
+                        .push(name.to_owned());
+                    if let Some(e) = self.names.get_mut(name) {
+                        e.holder = None;
+                    }
+                }
+            }
+        }
+        let level = level?;
+        // no backref for empty targets (they are not shown in output)
+        let backrefs = if node.kind == Kind::Target && node.children.is_empty() {
+            Vec::new()
+        } else {
+            vec![self.set_id(node)]
+        };
+        let mut msg = self.system_message(level, &text, node.line, Vec::new());
+        msg.attrs.backrefs = backrefs;
+        Some(msg)
+    }
+
+    /// Registers a substitution definition (`note_substitution_def`);
+    /// returns the duplicate-name error for the parent.
+    pub fn note_substitution_def(&mut self, def: &mut Element, name: &str) -> Option<Element> {
+        let name = super::block::whitespace_normalize_name(name);
+        self.subdef_counter += 1;
+        let key = format!(".subdef{}", self.subdef_counter);
+        def.set(".subdef", key.clone());
+        let msg = if let Some(old) = self.substitution_defs.get(&name).cloned() {
+            self.fixups.entry(old).or_default().push(name.clone());
+            Some(self.system_message(
+                Level::Error,
+                &format!("Duplicate substitution definition name: \"{name}\"."),
+                def.line,
+                Vec::new(),
+            ))
+        } else {
+            None
+        };
+        self.substitution_defs.insert(name, key);
+        msg
+    }
+
+    /// Applies the recorded dupname edits to earlier elements, in one walk.
+    pub fn apply_fixups(&mut self, doc: &mut Element) {
+        if self.fixups.is_empty() {
+            strip_internal(doc);
+            return;
+        }
+        let fixups = std::mem::take(&mut self.fixups);
+        doc.walk_mut(&mut |el| {
+            let key = el
+                .get(".subdef")
+                .map(str::to_owned)
+                .or_else(|| el.attrs.ids.first().cloned());
+            if let Some(names) = key.and_then(|k| fixups.get(&k)) {
+                for n in names {
+                    if el.kind == Kind::SubstitutionDefinition || el.attrs.names.contains(n) {
+                        dupname(el, n);
+                    }
+                }
+            }
+            el.remove(".subdef");
+        });
     }
 
     /// Builds a `system_message` element and records the diagnostic.
@@ -85,5 +316,115 @@ impl<'s> DocState<'s> {
             msg.push(d);
         }
         msg
+    }
+}
+
+fn strip_internal(doc: &mut Element) {
+    doc.walk_mut(&mut |el| {
+        el.remove(".subdef");
+    });
+}
+
+/// docutils' `dupname`: move `name` from names to dupnames.
+fn dupname(el: &mut Element, name: &str) {
+    el.attrs.dupnames.push(name.to_owned());
+    if let Some(i) = el.attrs.names.iter().position(|n| n == name) {
+        el.attrs.names.remove(i);
+    }
+}
+
+/// docutils' `nodes.make_id`.
+pub fn make_id(s: &str) -> String {
+    let mut ascii = String::with_capacity(s.len());
+    for c in s.to_lowercase().chars() {
+        match c {
+            'ß' => ascii.push_str("sz"),
+            'æ' => ascii.push_str("ae"),
+            'œ' => ascii.push_str("oe"),
+            'ø' => ascii.push('o'),
+            'đ' => ascii.push('d'),
+            'ħ' => ascii.push('h'),
+            'ı' => ascii.push('i'),
+            'ł' => ascii.push('l'),
+            'ŧ' => ascii.push('t'),
+            c if c.is_ascii() => ascii.push(c),
+            c => ascii.push_str(
+                &deunicode::deunicode_char(c)
+                    .map(fold_ascii)
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+    // runs of non-[a-z0-9] become one hyphen
+    let mut id = String::with_capacity(ascii.len());
+    let mut pending_dash = false;
+    for c in ascii.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            if pending_dash && !id.is_empty() {
+                id.push('-');
+            }
+            pending_dash = false;
+            id.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    // strip leading digits and hyphens
+    let start = id
+        .find(|c: char| c.is_ascii_lowercase())
+        .unwrap_or(id.len());
+    id[start..].to_owned()
+}
+
+/// NFKD-then-ASCII of one char: keep only an accent-free letter base.
+fn fold_ascii(s: &str) -> String {
+    // deunicode transliterates widely (e.g. CJK); docutils drops those, so
+    // only accept a single-letter result (accented Latin letters).
+    if s.chars().count() == 1 && s.chars().all(|c| c.is_ascii_alphanumeric()) {
+        s.to_lowercase()
+    } else {
+        String::new()
+    }
+}
+
+/// Removes the internal keys used by the registry from a subtree.
+pub fn clean(nodes: &mut [Node]) {
+    for n in nodes {
+        if let Node::Element(e) = n {
+            strip_internal(e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn make_id_like_docutils() {
+        assert_eq!(make_id("Hello World!"), "hello-world");
+        assert_eq!(make_id("1. Intro"), "intro");
+        assert_eq!(make_id("Ünïcödé"), "unicode");
+        assert_eq!(make_id("日本"), "");
+    }
+
+    #[test]
+    fn duplicate_explicit_names_become_dupnames() {
+        let settings = Settings::default();
+        let mut st = DocState::new(&settings);
+        let mut a = Element::new(Kind::Target).with_attr("refuri", "x");
+        a.attrs.names.push("a".into());
+        assert!(st.note_explicit_target(&mut a).is_none());
+        let mut b = Element::new(Kind::Target).with_attr("refuri", "y");
+        b.attrs.names.push("a".into());
+        let msg = st.note_explicit_target(&mut b).expect("warning");
+        assert_eq!(msg.get("type"), Some("WARNING"));
+        assert_eq!(b.attrs.dupnames, vec!["a".to_string()]);
+        assert_eq!(b.attrs.ids, vec!["a-1".to_string()]);
+        let mut doc = Element::new(Kind::Document).with_child(a).with_child(b);
+        st.apply_fixups(&mut doc);
+        let first = doc.elements().next().expect("a");
+        assert_eq!(first.attrs.dupnames, vec!["a".to_string()]);
+        assert!(first.attrs.names.is_empty());
     }
 }
