@@ -1,0 +1,840 @@
+//! docutils `misc.py`: `include`, `raw`, `replace`, `unicode`, `date`,
+//! `class`, `role`, `default-role`, `title`, `meta`, and the test directive.
+
+use super::body::{code_block, number_lines};
+use super::convert::{Conv, OptVal, field_marker, py_repr, unicode_code};
+use super::parts::pending;
+use super::{DirError, DirResult, Directive, Spec, err, literal, parse_into, split_block, warning};
+use crate::doctree::{Element, Kind, Level, Node};
+use crate::rst::block::Parser;
+use crate::rst::inline;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+/// Includes nested deeper than this are refused (besides circular ones).
+const MAX_INCLUDE_DEPTH: usize = 32;
+
+thread_local! {
+    /// docutils' `include_log`: the files being included, innermost last.
+    static INCLUDE_LOG: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Python's `error_string` for an I/O error on `path`.
+fn io_error_string(e: &std::io::Error, path: &str) -> String {
+    use std::io::ErrorKind as K;
+    let (class, errno, text) = match e.kind() {
+        K::NotFound => ("FileNotFoundError", 2, "No such file or directory"),
+        K::PermissionDenied => ("PermissionError", 13, "Permission denied"),
+        K::IsADirectory => ("IsADirectoryError", 21, "Is a directory"),
+        _ => (
+            "OSError",
+            e.raw_os_error().unwrap_or(5),
+            "Input/output error",
+        ),
+    };
+    format!("{class}: [Errno {errno}] {text}: {}", py_repr(path))
+}
+
+/// Reads `path` relative to `settings.base_dir` (else the working folder),
+/// refusing anything that resolves outside it. Errors are docutils'
+/// `io.error_string` texts.
+pub(super) fn read_confined(
+    parser: &Parser,
+    path: &str,
+    encoding: Option<&str>,
+) -> Result<String, String> {
+    let base: PathBuf = parser
+        .state
+        .settings
+        .base_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let full = base.join(Path::new(path));
+    let canon_base = base.canonicalize().map_err(|e| io_error_string(&e, path))?;
+    let canon = full.canonicalize().map_err(|e| io_error_string(&e, path))?;
+    if !canon.starts_with(&canon_base) {
+        return Err(format!(
+            "PermissionError: [Errno 13] Permission denied (outside the source folder): {}",
+            py_repr(path)
+        ));
+    }
+    let bytes = std::fs::read(&canon).map_err(|e| io_error_string(&e, path))?;
+    let latin1 = encoding.is_some_and(|e| {
+        let e = e.to_lowercase().replace(['-', '_'], "");
+        matches!(
+            e.as_str(),
+            "latin1" | "iso88591" | "l1" | "latin" | "cp1252" | "windows1252"
+        )
+    });
+    let text = if latin1 {
+        bytes.iter().map(|&b| b as char).collect()
+    } else {
+        String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "UnicodeDecodeError: 'utf-8' codec can't decode byte 0x{:02x} in position {}: invalid start byte",
+                e.as_bytes().get(e.utf8_error().valid_up_to()).copied().unwrap_or(0),
+                e.utf8_error().valid_up_to()
+            )
+        })?
+    };
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text))
+}
+
+/// Python's `str.expandtabs`.
+pub(super) fn expand_tabs(text: &str, width: usize) -> String {
+    if !text.contains('\t') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut col = 0;
+    for c in text.chars() {
+        match c {
+            '\t' if width > 0 => {
+                let n = width - col % width;
+                out.extend(std::iter::repeat_n(' ', n));
+                col += n;
+            }
+            '\t' => {}
+            '\n' | '\r' => {
+                out.push(c);
+                col = 0;
+            }
+            c => {
+                out.push(c);
+                col += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Python's `lines[start:end]` with negative indices.
+fn py_slice<T>(items: &[T], start: Option<i64>, end: Option<i64>) -> &[T] {
+    let n = items.len() as i64;
+    let fix = |i: i64| if i < 0 { (n + i).max(0) } else { i.min(n) };
+    let s = start.map_or(0, fix);
+    let e = end.map_or(n, fix);
+    if s >= e {
+        &[]
+    } else {
+        &items[s as usize..e as usize]
+    }
+}
+
+fn int_opt(d: &Directive, name: &str) -> Option<i64> {
+    match d.opt(name) {
+        Some(OptVal::Int(i)) => Some(*i),
+        _ => None,
+    }
+}
+
+pub static INCLUDE: Spec = Spec {
+    required: 1,
+    optional: 0,
+    final_ws: true,
+    options: &[
+        ("literal", Conv::Flag),
+        ("code", Conv::Unchanged),
+        ("encoding", Conv::Encoding),
+        ("parser", Conv::Unchanged),
+        ("tab-width", Conv::Int),
+        ("start-line", Conv::Int),
+        ("end-line", Conv::Int),
+        ("start-after", Conv::Unchanged),
+        ("end-before", Conv::Unchanged),
+        ("number-lines", Conv::NoneOrInt),
+        ("class", Conv::ClassOption),
+        ("name", Conv::Unchanged),
+    ],
+    content: false,
+    run: include,
+};
+
+fn include(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    if !parser.state.settings.file_insertion_enabled {
+        return Err(warning(format!("\"{}\" directive disabled.", d.name)));
+    }
+    let tab_width = int_opt(d, "tab-width").unwrap_or(parser.state.settings.tab_width as i64);
+    let raw_path = d.arguments.first().map_or("", String::as_str);
+    let path: String = raw_path.lines().map(str::trim).collect();
+    if path.starts_with('<') && path.ends_with('>') {
+        return Err(err(format!(
+            "Problems with \"{}\" directive path:\nFileNotFoundError: [Errno 2] No such file or directory: {}.",
+            d.name,
+            py_repr(&path)
+        )));
+    }
+    let text = read_clipped(parser, d, &path)?;
+    let tab = usize::try_from(tab_width).ok();
+    if d.has("literal") {
+        return Ok(include_literal(parser, d, &path, &text, tab));
+    }
+    if let Some(OptVal::Str(lang)) = d.take("code") {
+        let text = match tab {
+            Some(w) => expand_tabs(&text, w),
+            None => text,
+        };
+        d.arguments = if lang.is_empty() { vec![] } else { vec![lang] };
+        d.content = vec![text.strip_suffix('\n').unwrap_or(&text).to_owned()];
+        return Ok(code_block(parser, d, Some(&path)));
+    }
+    include_rst(parser, d, &path, &text, tab.unwrap_or(8))
+}
+
+/// `read_file`: reads and clips by the line and text options.
+fn read_clipped(parser: &Parser, d: &Directive, path: &str) -> Result<String, DirError> {
+    let mut text = read_confined(parser, path, d.opt_str("encoding")).map_err(|e| {
+        err(format!(
+            "Problems with \"{}\" directive path:\n{e}.",
+            d.name
+        ))
+    })?;
+    let (start, end) = (int_opt(d, "start-line"), int_opt(d, "end-line"));
+    if start.is_some_and(|s| s != 0) || end.is_some() {
+        let lines: Vec<&str> = text.lines().collect();
+        text = py_slice(&lines, start, end).join("\n");
+    }
+    let start_after = d
+        .opt_str("start-after")
+        .map(|s| if s.is_empty() { "\n\n" } else { s });
+    if let Some(after) = start_after {
+        match text.find(after) {
+            Some(i) => text = text[i + after.len()..].to_owned(),
+            None => {
+                return Err(err(format!(
+                    "Problem with \"start-after\" option of \"{}\" directive:\nText not found.",
+                    d.name
+                )));
+            }
+        }
+    }
+    match d.opt_str("end-before") {
+        Some("") => {
+            if let Some(i) = text.find("\n\n").filter(|i| *i > 0) {
+                text.truncate(i + 1);
+            }
+        }
+        Some(before) => match text.find(before) {
+            Some(i) => text.truncate(i),
+            None => {
+                return Err(err(format!(
+                    "Problem with \"end-before\" option of \"{}\" directive:\nText not found.",
+                    d.name
+                )));
+            }
+        },
+        None => {}
+    }
+    Ok(text)
+}
+
+fn include_literal(
+    parser: &mut Parser,
+    d: &mut Directive,
+    path: &str,
+    text: &str,
+    tab: Option<usize>,
+) -> Vec<Node> {
+    let text = match tab {
+        Some(w) => expand_tabs(text, w),
+        None => text.to_owned(),
+    };
+    let mut node = Element::new(Kind::LiteralBlock)
+        .with_attr("xml:space", "preserve")
+        .with_attr("source", path)
+        .with_line(int_opt(d, "start-line").unwrap_or(0).max(0) as u32 + 1);
+    node.attrs.classes.extend(d.classes());
+    d.add_name(parser, &mut node);
+    match d.opt("number-lines") {
+        Some(v) => {
+            let first = if let OptVal::Int(i) = v { *i } else { 1 };
+            let text = text.strip_suffix('\n').unwrap_or(&text);
+            let last = first + text.lines().count() as i64;
+            node.children.extend(number_lines(text, first, last));
+        }
+        None => node.push(Node::text(text)),
+    }
+    vec![node.into()]
+}
+
+/// Parses an included reST file in place (docutils inserts its lines into
+/// the input; we parse them as a nested block).
+fn include_rst(
+    parser: &mut Parser,
+    d: &Directive,
+    path: &str,
+    text: &str,
+    tab: usize,
+) -> DirResult {
+    let limit = parser.state.settings.line_length_limit;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            expand_tabs(l, tab)
+                .replace(['\u{b}', '\u{c}'], " ")
+                .trim_end()
+                .to_owned()
+        })
+        .collect();
+    if let Some(i) = lines.iter().position(|l| l.chars().count() > limit) {
+        let n = i as i64 + 1 + int_opt(d, "start-line").unwrap_or(0);
+        return Err(warning(format!(
+            "\"{path}\": line {n} exceeds the line-length-limit."
+        )));
+    }
+    let clip = format!(
+        "{:?}{:?}{:?}{:?}",
+        int_opt(d, "start-line"),
+        int_opt(d, "end-line"),
+        d.opt_str("start-after"),
+        d.opt_str("end-before")
+    );
+    let source = parser.state.settings.source.clone();
+    let circular = INCLUDE_LOG.with(|log| {
+        let log = log.borrow();
+        if log.iter().any(|(p, c)| p == path && *c == clip) || log.len() >= MAX_INCLUDE_DEPTH {
+            let chain: Vec<&str> = log.iter().rev().map(|(p, _)| p.as_str()).collect();
+            Some(format!(
+                "circular inclusion in \"{}\" directive:\n{}",
+                d.name,
+                std::iter::once(path)
+                    .chain(chain)
+                    .chain(std::iter::once(source.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("\n> ")
+            ))
+        } else {
+            None
+        }
+    });
+    if let Some(msg) = circular {
+        return Err(warning(msg));
+    }
+    INCLUDE_LOG.with(|log| log.borrow_mut().push((path.to_owned(), clip)));
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let mut container = Element::new(Kind::Container);
+    parser.nested_parse(&refs, 0, &mut container, true);
+    INCLUDE_LOG.with(|log| log.borrow_mut().pop());
+    Ok(container.children)
+}
+
+pub static RAW: Spec = Spec {
+    required: 1,
+    optional: 0,
+    final_ws: true,
+    options: &[
+        ("file", Conv::Path),
+        ("url", Conv::Uri),
+        ("encoding", Conv::Encoding),
+        ("class", Conv::ClassOption),
+    ],
+    content: true,
+    run: raw,
+};
+
+fn raw(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    let settings = parser.state.settings;
+    let external = d.has("file") || d.has("url");
+    if !settings.raw_enabled || (!settings.file_insertion_enabled && external) {
+        return Err(warning(format!("\"{}\" directive disabled.", d.name)));
+    }
+    let format = d
+        .arguments
+        .first()
+        .map(|a| {
+            a.to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    let mut node = Element::new(Kind::Raw).with_line(d.lineno);
+    let text = if !d.content.is_empty() {
+        if external {
+            return Err(err(format!(
+                "\"{}\" directive may not both specify an external file and have content.",
+                d.name
+            )));
+        }
+        d.content.join("\n")
+    } else if let Some(path) = d.opt_str("file").map(str::to_owned) {
+        if d.has("url") {
+            return Err(err(format!(
+                "The \"file\" and \"url\" options may not be simultaneously specified for the \"{}\" directive.",
+                d.name
+            )));
+        }
+        let text = read_confined(parser, &path, d.opt_str("encoding")).map_err(|e| {
+            err(format!(
+                "Problems with \"{}\" directive path:\n{e}.",
+                d.name
+            ))
+        })?;
+        node.set("source", path);
+        text
+    } else if let Some(url) = d.opt_str("url") {
+        return Err(err(format!(
+            "Problems with \"{}\" directive URL \"{url}\":\nURL access is disabled.",
+            d.name
+        )));
+    } else {
+        d.need_content()?;
+        String::new()
+    };
+    node.attrs.classes.extend(d.classes());
+    node.set("format", format);
+    node.set("xml:space", "preserve");
+    node.push(Node::text(text));
+    Ok(vec![node.into()])
+}
+
+fn need_substitution(d: &Directive) -> Result<(), DirError> {
+    if d.substitution.is_none() {
+        return Err(err(format!(
+            "Invalid context: the \"{}\" directive can only be used within a substitution definition.",
+            d.name
+        )));
+    }
+    Ok(())
+}
+
+pub static REPLACE: Spec = Spec {
+    required: 0,
+    optional: 0,
+    final_ws: false,
+    options: &[],
+    content: true,
+    run: replace,
+};
+
+fn replace(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    need_substitution(d)?;
+    d.need_content()?;
+    let children = parse_into(parser, &d.content, d.content_offset);
+    let mut node: Option<Element> = None;
+    let mut messages: Vec<Node> = Vec::new();
+    for child in children {
+        match child {
+            Node::Element(e) if node.is_none() && e.kind == Kind::Paragraph => node = Some(e),
+            Node::Element(mut e) if e.kind == Kind::SystemMessage => {
+                e.attrs.backrefs.clear();
+                messages.push(e.into());
+            }
+            _ => {
+                let msg = format!(
+                    "Error in \"{}\" directive: may contain a single paragraph only.",
+                    d.name
+                );
+                let m = parser
+                    .state
+                    .system_message(Level::Error, &msg, Some(d.lineno), vec![]);
+                return Ok(vec![m.into()]);
+            }
+        }
+    }
+    if let Some(p) = node {
+        messages.extend(p.children);
+    }
+    Ok(messages)
+}
+
+pub static UNICODE: Spec = Spec {
+    required: 1,
+    optional: 0,
+    final_ws: true,
+    options: &[
+        ("trim", Conv::Flag),
+        ("ltrim", Conv::Flag),
+        ("rtrim", Conv::Flag),
+    ],
+    content: false,
+    run: unicode,
+};
+
+/// The ltrim/rtrim options belong on the enclosing `substitution_definition`;
+/// they are returned as a leading empty `inline` with internal attributes
+/// `.ltrim`/`.rtrim` for the block parser to move there.
+fn unicode(_parser: &mut Parser, d: &mut Directive) -> DirResult {
+    need_substitution(d)?;
+    let arg = d.arguments.first().map_or("", String::as_str);
+    let codes_text = comment_split(arg);
+    let mut out: Vec<Node> = Vec::new();
+    let (ltrim, rtrim) = (
+        d.has("trim") || d.has("ltrim"),
+        d.has("trim") || d.has("rtrim"),
+    );
+    if ltrim || rtrim {
+        let mut marker = Element::new(Kind::Inline).with_attr(".trim", "1");
+        if ltrim {
+            marker.set(".ltrim", "1");
+        }
+        if rtrim {
+            marker.set(".rtrim", "1");
+        }
+        out.push(marker.into());
+    }
+    for code in codes_text.split_whitespace() {
+        let decoded = unicode_code(code)
+            .map_err(|e| err(format!("Invalid character code: {code}\nValueError: {e}")))?;
+        out.push(Node::text(decoded));
+    }
+    Ok(out)
+}
+
+/// Text before the first `.. ` comment (`( |\n|^)\.\. `).
+fn comment_split(arg: &str) -> &str {
+    if arg.starts_with(".. ") {
+        return "";
+    }
+    let b = arg.as_bytes();
+    (1..b.len())
+        .find(|&i| matches!(b[i - 1], b' ' | b'\n') && b[i..].starts_with(b".. "))
+        .map_or(arg, |i| &arg[..i - 1])
+}
+
+pub static DATE: Spec = Spec {
+    required: 0,
+    optional: 0,
+    final_ws: false,
+    options: &[],
+    content: true,
+    run: date,
+};
+
+fn date(_parser: &mut Parser, d: &mut Directive) -> DirResult {
+    need_substitution(d)?;
+    let fmt = if d.content.is_empty() {
+        "%Y-%m-%d".to_owned()
+    } else {
+        d.content.join("\n")
+    };
+    let now = jiff::ZonedDateTime::now();
+    let text = jiff::fmt::strtime::format(fmt.as_bytes(), &now).unwrap_or(fmt);
+    Ok(vec![Node::text(text)])
+}
+
+pub static CLASS: Spec = Spec {
+    required: 1,
+    optional: 0,
+    final_ws: true,
+    options: &[],
+    content: true,
+    run: class,
+};
+
+fn class(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    let arg = d.arguments.first().cloned().unwrap_or_default();
+    let Ok(OptVal::List(classes)) = Conv::ClassOption.convert(Some(&arg)) else {
+        return Err(err(format!(
+            "Invalid class attribute value for \"{}\" directive: \"{arg}\".",
+            d.name
+        )));
+    };
+    if d.content.is_empty() {
+        let details = [
+            ("class".to_owned(), OptVal::List(classes)),
+            ("directive".to_owned(), OptVal::Str(d.name.clone())),
+        ];
+        return Ok(vec![
+            pending("docutils.transforms.misc.ClassAttribute", &details).into(),
+        ]);
+    }
+    let mut children = parse_into(parser, &d.content, d.content_offset);
+    for child in children.iter_mut() {
+        if let Node::Element(e) = child {
+            e.attrs.classes.extend(classes.iter().cloned());
+        }
+    }
+    Ok(children)
+}
+
+pub static ROLE: Spec = Spec {
+    required: 0,
+    optional: 0,
+    final_ws: false,
+    options: &[],
+    content: true,
+    run: role,
+};
+
+/// `name` or `name(base)` with docutils' `simplename`s.
+fn role_names(args: &str) -> Option<(String, Option<String>)> {
+    let args = args.trim_end();
+    let simple = |s: &str| {
+        !s.is_empty()
+            && s.split(['-', '.', '_', '+', ':'])
+                .all(|w| !w.is_empty() && w.chars().all(char::is_alphanumeric))
+    };
+    match args.split_once('(') {
+        None => simple(args).then(|| (args.to_owned(), None)),
+        Some((name, rest)) => {
+            let name = name.trim_end();
+            let base = rest.strip_suffix(')')?.trim();
+            (simple(name) && simple(base)).then(|| (name.to_owned(), Some(base.to_owned())))
+        }
+    }
+}
+
+fn role(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    if d.content_offset > d.lineno as usize || d.content.is_empty() {
+        return Err(err(format!(
+            "\"{}\" directive requires arguments on the first line.",
+            d.name
+        )));
+    }
+    let args = d.content[0].clone();
+    let Some((name, base)) = role_names(&args) else {
+        return Err(err(format!(
+            "\"{}\" directive arguments not valid role names: \"{args}\".",
+            d.name
+        )));
+    };
+    if let Some(b) = base
+        .as_deref()
+        .filter(|b| !inline::is_known_role(parser.state, b))
+    {
+        return Err(err(format!("Unknown interpreted text role \"{b}\".")));
+    }
+    let base_canon = base.as_deref().map(str::to_lowercase);
+    let options: &'static [(&'static str, Conv)] = match base_canon.as_deref() {
+        Some("code") => &[("class", Conv::ClassOption), ("language", Conv::Unchanged)],
+        Some("raw") => &[("class", Conv::ClassOption), ("format", Conv::Unchanged)],
+        _ => &[("class", Conv::ClassOption)],
+    };
+    let spec = Spec {
+        required: 0,
+        optional: 0,
+        final_ws: false,
+        options,
+        content: false,
+        run: role,
+    };
+    let rest = d.content[1..].to_vec();
+    let block = split_block(&spec, rest, d.content_offset + 1, Vec::new())
+        .map_err(|e| err(format!("Error in \"{}\" directive:\n{e}.", d.name)))?;
+    let mut opts: Vec<(String, String)> = Vec::new();
+    for (k, v) in block.options {
+        let text = match v {
+            OptVal::List(c) => c.join(" "),
+            other => other.attr_string(),
+        };
+        opts.push((k, text));
+    }
+    let has_class = opts.iter().any(|(k, _)| k == "class");
+    if let Some(e) = (!has_class)
+        .then(|| Conv::ClassOption.convert(Some(&name)).err())
+        .flatten()
+    {
+        return Err(err(format!(
+            "Invalid argument for \"{}\" directive:\n{e}.",
+            d.name
+        )));
+    }
+    inline::define_role(parser.state, &name, base.as_deref(), &opts, d.lineno).map_err(|e| {
+        if e.starts_with("Unknown interpreted text role") {
+            err(e)
+        } else {
+            err(format!("Error in \"{}\" directive:\n{e}.", d.name))
+        }
+    })?;
+    Ok(Vec::new())
+}
+
+pub static DEFAULT_ROLE: Spec = Spec {
+    required: 0,
+    optional: 1,
+    final_ws: false,
+    options: &[],
+    content: false,
+    run: default_role,
+};
+
+fn default_role(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    let name = d.arguments.first().map(String::as_str);
+    inline::set_default_role(parser.state, name, d.lineno).map_err(err)?;
+    Ok(Vec::new())
+}
+
+pub static TITLE: Spec = Spec {
+    required: 1,
+    optional: 0,
+    final_ws: true,
+    options: &[],
+    content: false,
+    run: title,
+};
+
+/// docutils sets `document['title']`; we return a `.title` marker pending
+/// node for the block parser or a transform to move onto the document.
+fn title(_parser: &mut Parser, d: &mut Directive) -> DirResult {
+    let title = d.arguments.first().cloned().unwrap_or_default();
+    let marker = Element::new(Kind::Pending)
+        .with_attr(".transform", "postconv.document_title")
+        .with_attr(".details.title", py_repr(&title))
+        .with_attr(".title", title);
+    Ok(vec![marker.into()])
+}
+
+pub static META: Spec = Spec {
+    required: 0,
+    optional: 0,
+    final_ws: false,
+    options: &[],
+    content: true,
+    run: meta,
+};
+
+/// `meta`: one `meta` element per field. docutils moves them to the
+/// document start; they are returned in place here.
+fn meta(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    d.need_content()?;
+    let mut out: Vec<Node> = Vec::new();
+    let lines = &d.content;
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        let Some((name, body_start)) = field_marker(&lines[i]) else {
+            out.push(d.message(parser, Level::Error, "Invalid meta directive."));
+            break;
+        };
+        let first_line = lines[i].clone();
+        let mut body: Vec<String> =
+            vec![lines[i].get(body_start..).unwrap_or("").trim().to_owned()];
+        i += 1;
+        while i < lines.len() && (lines[i].starts_with(' ') || lines[i].trim().is_empty()) {
+            if !lines[i].trim().is_empty() || lines.get(i + 1).is_some_and(|l| l.starts_with(' ')) {
+                body.push(lines[i].trim().to_owned());
+            }
+            i += 1;
+        }
+        let content = body
+            .iter()
+            .filter(|l| !l.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if content.is_empty() {
+            let m = parser.state.system_message(
+                Level::Info,
+                &format!("No content for meta tag \"{name}\"."),
+                Some(d.content_offset as u32 + 1),
+                vec![literal(&first_line)],
+            );
+            out.push(m.into());
+            continue;
+        }
+        out.push(meta_node(parser, &name, &content, &first_line));
+    }
+    Ok(out)
+}
+
+fn meta_node(parser: &mut Parser, name: &str, content: &str, line: &str) -> Node {
+    let mut node = Element::new(Kind::Meta).with_attr("content", unescape_simple(content));
+    let mut tokens = name.split_whitespace();
+    if let Some(first) = tokens.next() {
+        match first.split_once('=') {
+            Some((k, v)) if !k.is_empty() => node.set(&k.to_lowercase(), unquote(v)),
+            _ => node.set("name", first),
+        }
+    }
+    for token in tokens {
+        match token.split_once('=') {
+            Some((k, v)) if !k.is_empty() => node.set(&k.to_lowercase(), unquote(v)),
+            _ => {
+                let msg = format!("Error parsing meta tag attribute \"{token}\": missing \"=\".");
+                return parser
+                    .state
+                    .system_message(Level::Error, &msg, None, vec![literal(line)])
+                    .into();
+            }
+        }
+    }
+    node.into()
+}
+
+fn unquote(v: &str) -> String {
+    v.strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .or_else(|| v.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')))
+        .unwrap_or(v)
+        .to_owned()
+}
+
+fn unescape_simple(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub static TEST: Spec = Spec {
+    required: 0,
+    optional: 1,
+    final_ws: true,
+    options: &[("option", Conv::UnchangedRequired)],
+    content: true,
+    run: test_directive,
+};
+
+fn test_directive(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    let args: Vec<String> = d.arguments.iter().map(|a| py_repr(a)).collect();
+    let opts: Vec<String> = d
+        .options
+        .iter()
+        .map(|(k, v)| format!("{}: {}", py_repr(k), v.repr()))
+        .collect();
+    let head = format!(
+        "Directive processed. Type=\"{}\", arguments=[{}], options={{{}}}, content:",
+        d.name,
+        args.join(", "),
+        opts.join(", ")
+    );
+    let msg = if d.content.is_empty() {
+        parser
+            .state
+            .system_message(Level::Info, &format!("{head} None"), Some(d.lineno), vec![])
+    } else {
+        let text = d.content.join("\n");
+        parser
+            .state
+            .system_message(Level::Info, &head, Some(d.lineno), vec![literal(&text)])
+    };
+    Ok(vec![msg.into()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers() {
+        assert_eq!(expand_tabs("a\tb\n\tc", 4), "a   b\n    c");
+        assert_eq!(py_slice(&[1, 2, 3, 4], Some(-2), None), &[3, 4]);
+        assert_eq!(py_slice(&[1, 2, 3, 4], Some(1), Some(-1)), &[2, 3]);
+        assert_eq!(comment_split("U+262E .. peace"), "U+262E");
+        assert_eq!(unicode_code("U+262E"), Ok("\u{262e}".into()));
+        assert_eq!(
+            unicode_code("0x110000"),
+            Err("chr() arg not in range(0x110000)".into())
+        );
+        assert_eq!(
+            role_names("custom(emphasis)"),
+            Some(("custom".into(), Some("emphasis".into())))
+        );
+        assert_eq!(role_names("bad name"), None);
+    }
+}

@@ -1,0 +1,251 @@
+//! Nikola's directives (`nikola/plugins/compile/rest/*.py`): `youtube`,
+//! `vimeo`, `media`, `gist`, `listing`, `post-list`. Embeds are `raw` html
+//! nodes with internal attributes `.embed` (the kind) and `.id`, so writers
+//! for Markdown/Hugo can emit shortcodes instead.
+
+use super::convert::{Conv, OptVal};
+use super::misc::INCLUDE;
+use super::{DirResult, Directive, Spec, warning};
+use crate::doctree::{Element, Kind, Node};
+use crate::rst::block::Parser;
+
+const ALIGN: Conv = Conv::Choice(&["left", "center", "right", "none", ""]);
+
+fn raw_html(html: String, embed: &str, id: &str) -> Node {
+    Element::new(Kind::Raw)
+        .with_attr("format", "html")
+        .with_attr("xml:space", "preserve")
+        .with_attr(".embed", embed)
+        .with_attr(".id", id)
+        .with_text(html)
+        .into()
+}
+
+/// Nikola's `check_content`: these directives take options, not content.
+fn no_content(d: &Directive) -> Result<(), super::DirError> {
+    if !d.content.is_empty() {
+        return Err(warning(
+            "This directive does not accept content. The 'key=value' format for options is deprecated, use ':key: value' instead",
+        ));
+    }
+    Ok(())
+}
+
+fn align_class(d: &Directive) -> String {
+    match d.opt_str("align") {
+        Some(a @ ("left" | "center" | "right")) => format!(" align-{a}"),
+        _ => String::new(),
+    }
+}
+
+pub static YOUTUBE: Spec = Spec {
+    required: 1,
+    optional: 0,
+    final_ws: false,
+    options: &[
+        ("width", Conv::Unchanged),
+        ("height", Conv::Unchanged),
+        ("align", ALIGN),
+        ("start_at", Conv::Unchanged),
+    ],
+    content: true,
+    run: youtube,
+};
+
+fn youtube(_parser: &mut Parser, d: &mut Directive) -> DirResult {
+    no_content(d)?;
+    let yid = d.arguments.first().cloned().unwrap_or_default();
+    let get = |k: &str, default: &str| {
+        d.opt_str(k)
+            .filter(|v| !v.is_empty())
+            .unwrap_or(default)
+            .to_owned()
+    };
+    let start_at = match d.opt_str("start_at").filter(|v| !v.is_empty()) {
+        Some(s) => format!("&start={s}"),
+        None => String::new(),
+    };
+    let html = format!(
+        "<div class=\"youtube-video{}\">\n<iframe width=\"{}\" height=\"{}\"\nsrc=\"https://www.youtube-nocookie.com/embed/{yid}?rel=0&wmode=transparent{start_at}\"\nframeborder=\"0\" allow=\"encrypted-media\" allowfullscreen\n></iframe>\n</div>",
+        align_class(d),
+        get("width", "560"),
+        get("height", "315"),
+    );
+    Ok(vec![raw_html(html, "youtube", &yid)])
+}
+
+pub static VIMEO: Spec = Spec {
+    required: 1,
+    optional: 0,
+    final_ws: false,
+    options: &[
+        ("width", Conv::PositiveInt),
+        ("height", Conv::PositiveInt),
+        ("align", ALIGN),
+    ],
+    content: true,
+    run: vimeo,
+};
+
+fn vimeo(_parser: &mut Parser, d: &mut Directive) -> DirResult {
+    no_content(d)?;
+    let id = d.arguments.first().cloned().unwrap_or_default();
+    // Nikola resets both to its defaults unless both are given (it would
+    // then ask Vimeo's API for the size; we stay offline).
+    let (width, height) = match (d.opt("width"), d.opt("height")) {
+        (Some(OptVal::Int(w)), Some(OptVal::Int(h))) => (*w, *h),
+        _ => (281, 500),
+    };
+    let html = format!(
+        "<div class=\"vimeo-video{}\">\n<iframe src=\"https://player.vimeo.com/video/{id}\"\nwidth=\"{width}\" height=\"{height}\"\nframeborder=\"0\" webkitAllowFullScreen=\"webkitAllowFullScreen\" mozallowfullscreen=\"mozallowfullscreen\" allowFullScreen=\"allowFullScreen\">\n</iframe>\n</div>\n",
+        align_class(d)
+    );
+    Ok(vec![raw_html(html, "vimeo", &id)])
+}
+
+pub static MEDIA: Spec = Spec {
+    required: 1,
+    optional: 999,
+    final_ws: false,
+    options: &[],
+    content: false,
+    run: media,
+};
+
+/// Nikola asks micawber (oEmbed, online) for the markup; offline we link
+/// the URL and mark the node so writers can do better.
+fn media(_parser: &mut Parser, d: &mut Directive) -> DirResult {
+    let url = d.arguments.join(" ");
+    let esc = html_escape(&url);
+    let html = format!("<p><a href=\"{esc}\">{esc}</a></p>");
+    Ok(vec![raw_html(html, "media", &url)])
+}
+
+pub static GIST: Spec = Spec {
+    required: 1,
+    optional: 1,
+    final_ws: true,
+    options: &[("file", Conv::Unchanged)],
+    content: false,
+    run: gist,
+};
+
+/// The gist's script tag (Nikola also fetches the raw text for a
+/// `<noscript>` copy; we stay offline).
+fn gist(_parser: &mut Parser, d: &mut Directive) -> DirResult {
+    let arg = d.arguments.first().map_or("", String::as_str);
+    let id = if arg.contains("https://") {
+        arg.rsplit('/').next().unwrap_or("").trim()
+    } else {
+        arg.trim()
+    };
+    let html = match d.opt_str("file") {
+        Some(f) => format!("<script src=\"https://gist.github.com/{id}.js?file={f}\"></script>"),
+        None => format!("<script src=\"https://gist.github.com/{id}.js\"></script>"),
+    };
+    let mut node = raw_html(html, "gist", id);
+    if let (Node::Element(e), Some(f)) = (&mut node, d.opt_str("file")) {
+        e.set(".file", f);
+    }
+    Ok(vec![node])
+}
+
+pub static LISTING: Spec = Spec {
+    required: 1,
+    optional: 1,
+    final_ws: false,
+    options: &[
+        ("literal", Conv::Flag),
+        ("code", Conv::Unchanged),
+        ("encoding", Conv::Encoding),
+        ("parser", Conv::Unchanged),
+        ("tab-width", Conv::Int),
+        ("start-line", Conv::Int),
+        ("end-line", Conv::Int),
+        ("start-after", Conv::Unchanged),
+        ("end-before", Conv::Unchanged),
+        ("number-lines", Conv::NoneOrInt),
+        ("class", Conv::ClassOption),
+        ("name", Conv::Unchanged),
+        ("linenos", Conv::Unchanged),
+    ],
+    content: false,
+    run: listing,
+};
+
+/// A file from `listings/`: a paragraph linking the listing and its source
+/// (Nikola's `link://` URLs), then the file as a code or literal block.
+fn listing(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    let fname = d.arguments.first().cloned().unwrap_or_default();
+    match d.arguments.get(1).cloned() {
+        Some(lang) => d.options.push(("code".into(), OptVal::Str(lang))),
+        None => d.options.push(("literal".into(), OptVal::None)),
+    }
+    let fpath = if fname.starts_with("listings") {
+        fname.clone()
+    } else {
+        format!("listings/{fname}")
+    };
+    if let Some(OptVal::Str(n)) = d.take("linenos") {
+        let v = n.trim().parse::<i64>().map_or(OptVal::None, OptVal::Int);
+        d.options.retain(|(k, _)| k != "number-lines");
+        d.options.push(("number-lines".into(), v));
+    }
+    d.arguments = vec![fpath.clone()];
+    let link = |text: &str, uri: String| {
+        Element::new(Kind::Reference)
+            .with_attr("name", text)
+            .with_attr("refuri", uri)
+            .with_text(text)
+    };
+    let para = Element::new(Kind::Paragraph)
+        .with_child(link(&fname, format!("link://listing/{fpath}")))
+        .with_text("  ")
+        .with_child(link("(Source)", format!("link://listing_source/{fpath}")));
+    let mut out: Vec<Node> = vec![para.into()];
+    out.extend((INCLUDE.run)(parser, d)?);
+    Ok(out)
+}
+
+pub static POST_LIST: Spec = Spec {
+    required: 0,
+    optional: 0,
+    final_ws: false,
+    options: &[
+        ("start", Conv::Int),
+        ("stop", Conv::Int),
+        ("reverse", Conv::Flag),
+        ("sort", Conv::Unchanged),
+        ("tags", Conv::Unchanged),
+        ("require_all_tags", Conv::Flag),
+        ("categories", Conv::Unchanged),
+        ("sections", Conv::Unchanged),
+        ("slugs", Conv::Unchanged),
+        ("post_type", Conv::Unchanged),
+        ("type", Conv::Unchanged),
+        ("lang", Conv::Unchanged),
+        ("template", Conv::Path),
+        ("id", Conv::Unchanged),
+        ("date", Conv::Unchanged),
+    ],
+    content: false,
+    run: post_list,
+};
+
+/// A list of the site's posts needs the whole site: a placeholder comment
+/// (class `post-list`) keeping the directive's text.
+fn post_list(_parser: &mut Parser, d: &mut Directive) -> DirResult {
+    let mut c = Element::new(Kind::Comment)
+        .with_attr("xml:space", "preserve")
+        .with_attr(".embed", "post-list")
+        .with_text(d.block_text.trim_start_matches(".. ").trim_end().to_owned());
+    c.attrs.classes.push("post-list".into());
+    Ok(vec![c.into()])
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
