@@ -455,9 +455,6 @@ impl Doc {
             return r.to_owned();
         }
         let text = self.astext(id);
-        if text.is_empty() {
-            return text; // an image reference, a target: no source text
-        }
         match self.kind(id) {
             Some(Kind::FootnoteReference | Kind::CitationReference) => {
                 let label = match self.get(id, "auto") {
@@ -467,6 +464,8 @@ impl Doc {
                 };
                 format!("[{label}]_")
             }
+            // An image reference or a target has no source text of its own.
+            _ if text.is_empty() => text,
             Some(Kind::Reference) => {
                 let tail = if self.get(id, "anonymous").is_some() {
                     "__"

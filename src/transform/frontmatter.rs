@@ -308,6 +308,12 @@ fn check_compound(doc: &mut Doc, field: Id, name: &str) -> bool {
     if kids.len() == 1 && doc.is(kids[0], Kind::Paragraph) {
         return true;
     }
+    if let Some(para) = enumerated_as_paragraph(doc, body) {
+        let list = doc.children(body)[0];
+        doc.replace_self(list, &[para]);
+        return true;
+    }
+    let kids = doc.children(body);
     let tags: Vec<String> = kids
         .iter()
         .filter(|&&k| !doc.is(k, Kind::SystemMessage))
@@ -323,6 +329,85 @@ fn check_compound(doc: &mut Doc, field: Id, name: &str) -> bool {
     );
     field_warning(doc, field, &text);
     false
+}
+
+/// A one-line field body parsed as an enumerated list ("E. *Xample*")
+/// is a paragraph after all: docutils re-parses it with the enumerator
+/// escaped; we rebuild the enumerator text instead.
+fn enumerated_as_paragraph(doc: &mut Doc, body: Id) -> Option<Id> {
+    let &list = doc.children(body).first()?;
+    if !doc.is(list, Kind::EnumeratedList) {
+        return None;
+    }
+    let [item] = doc.children(list) else {
+        return None;
+    };
+    let [para] = doc.children(*item) else {
+        return None;
+    };
+    let para = *para;
+    if !doc.is(para, Kind::Paragraph) || doc.astext(para).contains('\n') {
+        return None;
+    }
+    let start: usize = doc
+        .get(list, "start")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let enumerator = enumerator_text(doc.get(list, "enumtype").unwrap_or("arabic"), start)?;
+    let text = format!(
+        "{}{enumerator}{} ",
+        doc.get(list, "prefix").unwrap_or(""),
+        doc.get(list, "suffix").unwrap_or("")
+    );
+    let t = doc.new_text(text);
+    doc.insert(para, 0, t);
+    Some(para)
+}
+
+fn enumerator_text(enumtype: &str, n: usize) -> Option<String> {
+    let alpha = |base: u8| {
+        u8::try_from(n)
+            .ok()
+            .filter(|&n| (1..=26).contains(&n))
+            .map(|n| char::from(base + n - 1).to_string())
+    };
+    match enumtype {
+        "arabic" => Some(n.to_string()),
+        "loweralpha" => alpha(b'a'),
+        "upperalpha" => alpha(b'A'),
+        "lowerroman" => roman(n).map(|r| r.to_lowercase()),
+        "upperroman" => roman(n),
+        _ => None,
+    }
+}
+
+fn roman(mut n: usize) -> Option<String> {
+    if n == 0 || n >= 4000 {
+        return None;
+    }
+    let table = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (v, s) in table {
+        while n >= v {
+            out.push_str(s);
+            n -= v;
+        }
+    }
+    Some(out)
 }
 
 fn extract_authors(doc: &mut Doc, field: Id, name: &str, docinfo: Id) -> Result<(), ()> {

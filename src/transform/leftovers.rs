@@ -9,6 +9,7 @@ use crate::doctree::Kind;
 
 pub(crate) fn apply(doc: &mut Doc) {
     document_title(doc);
+    metas(doc);
     decorations(doc);
     trim_markers(doc);
 }
@@ -31,6 +32,32 @@ fn document_title(doc: &mut Doc) {
         let root = doc.root;
         doc.set(root, "title", title);
         doc.detach(p);
+    }
+}
+
+/// `meta` elements go to the document start, after any titles (docutils'
+/// `meta` directive inserts them there while parsing).
+fn metas(doc: &mut Doc) {
+    let root = doc.root;
+    let metas = doc.findall(root, |n| n.kind == Some(Kind::Meta));
+    if metas.is_empty() {
+        return;
+    }
+    for &m in &metas {
+        doc.detach(m);
+    }
+    let index = doc
+        .children(root)
+        .iter()
+        .position(|&c| {
+            !matches!(
+                doc.kind(c),
+                Some(Kind::Title | Kind::Subtitle | Kind::Rubric)
+            )
+        })
+        .unwrap_or(doc.children(root).len());
+    for (k, m) in metas.into_iter().enumerate() {
+        doc.insert(root, index + k, m);
     }
 }
 

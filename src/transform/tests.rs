@@ -63,7 +63,7 @@ fn run_cases(data: &str, pipeline: bool) -> (usize, Vec<String>) {
 }
 
 /// The pass count may only go up: raise `MIN_PASSING` when it does.
-const MIN_PASSING: usize = 164;
+const MIN_PASSING: usize = 165;
 
 #[test]
 fn docutils_transform_suite() {
@@ -79,7 +79,7 @@ fn docutils_transform_suite() {
 /// The same for the whole default pipeline (`apply`): docutils' parse-stage
 /// trees of the conformance inputs and the sample post, against
 /// `docutils --writer=pseudoxml` (`/work/notes/E/gen_pipeline.py`).
-const MIN_PIPELINE_PASSING: usize = 949;
+const MIN_PIPELINE_PASSING: usize = 950;
 
 #[test]
 fn docutils_pipeline_suite() {
