@@ -9,7 +9,7 @@
 use postconv::doctree::Element;
 use postconv::{rst, transform};
 use serde::Deserialize;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
@@ -293,7 +293,10 @@ fn outcome(case: &Case, run: &impl Fn(&Case) -> String) -> Outcome {
     match result {
         Ok(actual) if actual == case.expected => Outcome::Pass,
         Ok(actual) => Outcome::Fail(actual),
-        Err(payload) => Outcome::Panic(panic_message(payload.as_ref())),
+        Err(payload) => {
+            let at = PANIC_AT.with(|p| p.take());
+            Outcome::Panic(format!("{} at {at}", panic_message(payload.as_ref())))
+        }
     }
 }
 
@@ -309,6 +312,8 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 thread_local! {
     static IN_CASE: Cell<bool> = const { Cell::new(false) };
+    /// Where the last caught panic happened (`src/rst/block.rs:120:9`).
+    static PANIC_AT: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// Panics inside a case are caught and reported by id, so the hook stays
@@ -318,7 +323,10 @@ fn quiet_panics() {
     ONCE.call_once(|| {
         let default = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            if !IN_CASE.with(Cell::get) {
+            if IN_CASE.with(Cell::get) {
+                let at = info.location().map(|l| l.to_string()).unwrap_or_default();
+                PANIC_AT.with(|p| *p.borrow_mut() = at);
+            } else {
                 default(info);
             }
         }));
