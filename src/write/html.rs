@@ -44,6 +44,19 @@ pub fn write(
     let mut w = Writer::new(opts.initial_header_level, diags);
     w.document(doc);
     if !opts.standalone {
+        // As Nikola: docinfo + fragment; the rest belongs to the page.
+        let left_out = [
+            (&w.title, "document title"),
+            (&w.subtitle, "document subtitle"),
+            (&w.header, "header"),
+            (&w.footer, "footer"),
+        ];
+        for (part, name) in left_out {
+            if !part.is_empty() {
+                let msg = format!("html: {name} is only written in standalone pages");
+                w.diags.push(Diagnostic::new(Level::Info, msg, None));
+            }
+        }
         let mut out = w.docinfo;
         out.push_str(&w.out);
         return Ok(out);
@@ -126,7 +139,16 @@ fn render_page(
         .unwrap_or_default();
     let mut ctx: BTreeMap<&str, Value> = BTreeMap::new();
     ctx.insert("title", Value::from(title));
-    ctx.insert("title_html", Value::from_safe_string(parts.title.clone()));
+    // The post's title, else the document title with its inline markup.
+    let title_html = match &meta.title {
+        Some(t) => {
+            let mut html = String::new();
+            encode_into(&mut html, t);
+            html
+        }
+        None => parts.title.clone(),
+    };
+    ctx.insert("title_html", Value::from_safe_string(title_html));
     ctx.insert("subtitle", Value::from_safe_string(parts.subtitle.clone()));
     ctx.insert("docinfo", Value::from_safe_string(parts.docinfo.clone()));
     ctx.insert("body", Value::from_safe_string(parts.body.clone()));
@@ -3203,14 +3225,31 @@ mod tests {
             .with_text("Doc ")
             .with_child(Element::new(Kind::Emphasis).with_text("title"));
         let doc = doc_with(vec![title, para("x")]);
-        let (fragment, _) = render(&doc);
+        let (fragment, diags) = render(&doc);
         assert_eq!(fragment, "<p>x</p>\n");
+        assert_eq!(diags.len(), 1, "the title left out is reported");
         let html = page(&doc, &Metadata::default(), None);
         assert!(html.contains("<title>Doc title</title>"), "{html}");
         assert!(
             html.contains("<h1 class=\"title\">Doc <em>title</em></h1>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn header_and_footer_wrap_main() {
+        let decoration = Element::new(Kind::Decoration)
+            .with_child(Element::new(Kind::Header).with_child(para("top")))
+            .with_child(Element::new(Kind::Footer).with_child(para("end")));
+        let doc = doc_with(vec![decoration, para("x")]);
+        let html = page(&doc, &Metadata::default(), None);
+        assert!(
+            html.contains("<body>\n<header>\n<p>top</p>\n</header>\n<main>\n<p>x</p>\n</main>\n<footer>\n<p>end</p>\n</footer>\n</body>"),
+            "{html}"
+        );
+        let (fragment, diags) = render(&doc);
+        assert_eq!(fragment, "<p>x</p>\n");
+        assert_eq!(diags.len(), 2);
     }
 
     #[test]
