@@ -17,12 +17,460 @@ fn pf(text: &str) -> String {
     out
 }
 
+/// Drops id attributes, whose values belong to the registry in `state`.
+fn strip_ids(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = [" ids=\"", " refid=\"", " backrefs=\""]
+        .iter()
+        .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
+        .min()
+    {
+        out.push_str(&rest[..i.0]);
+        let after = &rest[i.0 + i.1..];
+        rest = after.find('"').map_or("", |j| &after[j + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Expected trees printed by docutils 0.23 (`gencases.py`).
+const CASES: &[(&str, &str)] = &[
+    (
+        r#"*emphasis* and **strong** and ``lit\eral``"#,
+        r#"<paragraph>
+    <emphasis>
+        emphasis
+     and 
+    <strong>
+        strong
+     and 
+    <literal>
+        lit\eral
+"#,
+    ),
+    (
+        r#"l'*emphasis*' and "*" and (*) and *"#,
+        r#"<paragraph>
+    l'
+    <emphasis>
+        emphasis
+    ' and "*" and (*) and *
+"#,
+    ),
+    (
+        r#"*unclosed and **also"#,
+        r#"<paragraph>
+    <problematic ids="problematic-1" refid="system-message-1">
+        *
+    unclosed and 
+    <problematic ids="problematic-2" refid="system-message-2">
+        **
+    also
+<system_message backrefs="problematic-1" ids="system-message-1" level="2" line="1" source="test data" type="WARNING">
+    <paragraph>
+        Inline emphasis start-string without end-string.
+<system_message backrefs="problematic-2" ids="system-message-2" level="2" line="1" source="test data" type="WARNING">
+    <paragraph>
+        Inline strong start-string without end-string.
+"#,
+    ),
+    (
+        r#"`interpreted` :emphasis:`role` `suffix`:strong: :sub:`x` :sup:`y`"#,
+        r#"<paragraph>
+    <title_reference>
+        interpreted
+     
+    <emphasis>
+        role
+     
+    <strong>
+        suffix
+     
+    <subscript>
+        x
+     
+    <superscript>
+        y
+"#,
+    ),
+    (
+        r#":unknown:`x` and :unknown:`y`"#,
+        r#"<paragraph>
+    <problematic ids="problematic-1" refid="system-message-1">
+        :unknown:`x`
+     and 
+    <problematic ids="problematic-2" refid="system-message-2">
+        :unknown:`y`
+<system_message level="1" line="1" source="test data" type="INFO">
+    <paragraph>
+        No role entry for "unknown" in module "docutils.parsers.rst.languages.en".
+        Trying "unknown" as canonical role name.
+<system_message backrefs="problematic-1" ids="system-message-1" level="3" line="1" source="test data" type="ERROR">
+    <paragraph>
+        Unknown interpreted text role "unknown".
+<system_message level="1" line="1" source="test data" type="INFO">
+    <paragraph>
+        No role entry for "unknown" in module "docutils.parsers.rst.languages.en".
+        Trying "unknown" as canonical role name.
+<system_message backrefs="problematic-2" ids="system-message-2" level="3" line="1" source="test data" type="ERROR">
+    <paragraph>
+        Unknown interpreted text role "unknown".
+"#,
+    ),
+    (
+        r#":a:`x`:b:"#,
+        r#"<paragraph>
+    <problematic ids="problematic-1" refid="system-message-1">
+        :a:`x`:b:
+<system_message backrefs="problematic-1" ids="system-message-1" level="2" line="1" source="test data" type="WARNING">
+    <paragraph>
+        Multiple roles in interpreted text (both prefix and suffix present; only one allowed).
+"#,
+    ),
+    (
+        r#":emphasis:`x`_"#,
+        r#"<paragraph>
+    <problematic ids="problematic-1" refid="system-message-1">
+        :emphasis:`x`_
+<system_message backrefs="problematic-1" ids="system-message-1" level="2" line="1" source="test data" type="WARNING">
+    <paragraph>
+        Mismatch: both interpreted text role prefix and reference suffix.
+"#,
+    ),
+    (
+        r#"`phrase ref`_ and `anon`__ and word_ and anon__"#,
+        r#"<paragraph>
+    <reference name="phrase ref" refname="phrase ref">
+        phrase ref
+     and 
+    <reference anonymous="1" name="anon">
+        anon
+     and 
+    <reference name="word" refname="word">
+        word
+     and 
+    <reference anonymous="1" name="anon">
+        anon
+"#,
+    ),
+    (
+        r#"`text <http://example.org/a b>`_ and `<alias_>`__ and `x <alias_>`_"#,
+        r#"<paragraph>
+    <reference name="text" refuri="http://example.org/ab">
+        text
+    <target ids="text" names="text" refuri="http://example.org/ab">
+     and 
+    <reference name="alias" refname="alias">
+        alias
+     and 
+    <reference name="x" refname="alias">
+        x
+    <target ids="x" names="x" refname="alias">
+"#,
+    ),
+    (
+        r#"`email <me@example.org>`_"#,
+        r#"<paragraph>
+    <reference name="email" refuri="mailto:me@example.org">
+        email
+    <target ids="email" names="email" refuri="mailto:me@example.org">
+"#,
+    ),
+    (
+        r#"[1]_ [#]_ [#label]_ [*]_ [cite]_"#,
+        r#"<paragraph>
+    <footnote_reference ids="footnote-reference-1" refname="1">
+        1
+     
+    <footnote_reference auto="1" ids="footnote-reference-2">
+     
+    <footnote_reference auto="1" ids="footnote-reference-3" refname="label">
+     
+    <footnote_reference auto="*" ids="footnote-reference-4">
+     
+    <citation_reference ids="citation-reference-1" refname="cite">
+        cite
+"#,
+    ),
+    (
+        r#"|sub| |ref|_ |anon|__"#,
+        r#"<paragraph>
+    <substitution_reference refname="sub">
+        sub
+     
+    <reference refname="ref">
+        <substitution_reference refname="ref">
+            ref
+     
+    <reference anonymous="1">
+        <substitution_reference refname="anon">
+            anon
+"#,
+    ),
+    (
+        r#"an _`inline target` here"#,
+        r#"<paragraph>
+    an 
+    <target ids="inline-target" names="inline\ target">
+        inline target
+     here
+"#,
+    ),
+    (
+        r#"see http://example.org/path?q=1#frag, and mail me@example.org."#,
+        r#"<paragraph>
+    see 
+    <reference refuri="http://example.org/path?q=1#frag">
+        http://example.org/path?q=1#frag
+    , and mail 
+    <reference refuri="mailto:me@example.org">
+        me@example.org
+    .
+"#,
+    ),
+    (
+        r#"escaped \*not\* and \`also\` and a\ b"#,
+        r#"<paragraph>
+    escaped *not* and `also` and ab
+"#,
+    ),
+    (
+        r#"``literal \`` and ``x``y"#,
+        r#"<paragraph>
+    <literal>
+        literal \
+     and 
+    <problematic ids="problematic-1" refid="system-message-1">
+        ``
+    x``y
+<system_message backrefs="problematic-1" ids="system-message-1" level="2" line="1" source="test data" type="WARNING">
+    <paragraph>
+        Inline literal start-string without end-string.
+"#,
+    ),
+    (
+        r#"`unclosed"#,
+        r#"<paragraph>
+    <problematic ids="problematic-1" refid="system-message-1">
+        `
+    unclosed
+<system_message backrefs="problematic-1" ids="system-message-1" level="2" line="1" source="test data" type="WARNING">
+    <paragraph>
+        Inline interpreted text or phrase reference start-string without end-string.
+"#,
+    ),
+    (
+        r#"no end ``"#,
+        r#"<paragraph>
+    no end ``
+"#,
+    ),
+    (
+        r#":pep:`8` :rfc:`2822#section-3` :pep:`x`"#,
+        r#"<paragraph>
+    <reference refuri="https://peps.python.org/pep-0008">
+        PEP 8
+     
+    <reference refuri="https://tools.ietf.org/html/rfc2822.html#section-3">
+        RFC 2822
+     
+    <problematic ids="problematic-1" refid="system-message-1">
+        :pep:`x`
+<system_message backrefs="problematic-1" ids="system-message-1" level="3" line="1" source="test data" type="ERROR">
+    <paragraph>
+        PEP number must be a number from 0 to 9999; "x" is invalid.
+"#,
+    ),
+    (
+        r#":code:`x = 1` :math:`a\b` :title:`t` :ab:`abbr` :ac:`acr` :literal:`\x`"#,
+        r#"<paragraph>
+    <literal classes="code">
+        x = 1
+     
+    <math>
+        a\b
+     
+    <title_reference>
+        t
+     
+    <abbreviation>
+        abbr
+     
+    <acronym>
+        acr
+     
+    <literal>
+        x
+"#,
+    ),
+    (
+        r#":raw:`x`"#,
+        r#"<paragraph>
+    <problematic ids="problematic-1" refid="system-message-1">
+        :raw:`x`
+<system_message backrefs="problematic-1" ids="system-message-1" level="3" line="1" source="test data" type="ERROR">
+    <paragraph>
+        No format (Writer name) is associated with this role: "raw".
+        The "raw" role cannot be used directly.
+        Instead, use the "role" directive to create a new role with an associated format.
+"#,
+    ),
+    (
+        r#"foo:bar http://example.org"#,
+        r#"<paragraph>
+    foo:bar http://example.org
+"#,
+    ),
+    (
+        r#"a*b* c**d** `e`f"#,
+        r#"<paragraph>
+    a*b* c**d** 
+    <problematic ids="problematic-1" refid="system-message-1">
+        `
+    e`f
+<system_message backrefs="problematic-1" ids="system-message-1" level="2" line="1" source="test data" type="WARNING">
+    <paragraph>
+        Inline interpreted text or phrase reference start-string without end-string.
+"#,
+    ),
+    (
+        r#"*a**"#,
+        r#"<paragraph>
+    <emphasis>
+        a*
+"#,
+    ),
+    (
+        r#"«*quoted*» and ‘*’"#,
+        r#"<paragraph>
+    «
+    <emphasis>
+        quoted
+    » and ‘*’
+"#,
+    ),
+];
+
 #[test]
-fn emphasis() {
+fn matches_docutils() {
+    for (input, expected) in CASES {
+        assert_eq!(
+            strip_ids(&pf(input)),
+            strip_ids(expected),
+            "input: {input:?}"
+        );
+    }
+}
+
+#[test]
+fn problematic_links_to_its_message() {
+    let settings = Settings::default();
+    let mut state = DocState::new(&settings);
+    let (nodes, msgs) = parse(&mut state, "a *b", 7);
+    let prb = nodes
+        .iter()
+        .find_map(Node::as_element)
+        .expect("problematic");
+    assert_eq!(prb.kind, Kind::Problematic);
+    assert_eq!(msgs.len(), 1);
+    let msg = &msgs[0];
+    assert_eq!(prb.get("refid"), msg.attrs.ids.first().map(String::as_str));
+    assert_eq!(msg.attrs.backrefs, prb.attrs.ids);
+    assert_eq!(msg.get("line"), Some("7"));
+    assert_eq!(msg.get("level"), Some("2"));
+}
+
+#[test]
+fn custom_and_default_roles() {
+    let settings = Settings::default();
+    let mut state = DocState::new(&settings);
+    let opts = [("format".to_owned(), "html".to_owned())];
+    assert!(define_role(&mut state, "html", Some("raw"), &opts, 1).is_ok());
+    assert!(define_role(&mut state, "custom", None, &[], 1).is_ok());
+    let lang = [("language".to_owned(), "python".to_owned())];
+    assert!(define_role(&mut state, "py", Some("code"), &lang, 1).is_ok());
     assert_eq!(
-        pf("*emphasis*"),
-        "<paragraph>\n    <emphasis>\n        emphasis\n"
+        define_role(&mut state, "x", Some("nonesuch"), &[], 1),
+        Err("Unknown interpreted text role \"nonesuch\".".to_owned())
     );
+    assert!(define_role(&mut state, "y", Some("raw"), &lang, 1).is_err());
+    assert!(set_default_role(&mut state, Some("custom"), 1).is_ok());
+    assert!(is_known_role(&state, "HTML") && is_known_role(&state, "sup"));
+    assert!(!is_known_role(&state, "nonesuch"));
+    let (nodes, msgs) = parse(&mut state, ":html:`<b>` `d` :py:`x`", 1);
+    assert!(msgs.is_empty());
+    let mut p = Element::new(Kind::Paragraph);
+    p.children = nodes;
+    assert_eq!(
+        p.pformat(),
+        "<paragraph>\n    <raw classes=\"html\" format=\"html\" xml:space=\"preserve\">\n        <b>\n     \n    <inline classes=\"custom\">\n        d\n     \n    <literal classes=\"code py python\">\n        x\n"
+    );
+    assert!(set_default_role(&mut state, None, 1).is_ok());
+    let (nodes, _) = parse(&mut state, "`d`", 1);
+    assert_eq!(
+        nodes[0].as_element().map(|e| e.kind),
+        Some(Kind::TitleReference)
+    );
+}
+
+#[test]
+fn raw_role_respects_raw_enabled() {
+    let settings = Settings {
+        raw_enabled: false,
+        ..Settings::default()
+    };
+    let mut state = DocState::new(&settings);
+    let opts = [("format".to_owned(), "html".to_owned())];
+    assert!(define_role(&mut state, "html", Some("raw"), &opts, 1).is_ok());
+    let (nodes, msgs) = parse(&mut state, ":html:`<b>`", 1);
+    assert_eq!(
+        nodes[0].as_element().map(|e| e.kind),
+        Some(Kind::Problematic)
+    );
+    assert_eq!(msgs[0].astext(), "raw (and derived) roles disabled");
+}
+
+/// Parses `unit` repeated to about `n` characters; returns the seconds.
+fn time_parse(unit: &str, n: usize) -> f64 {
+    let text = unit.repeat(n / unit.len());
+    let settings = Settings::default();
+    let mut state = DocState::new(&settings);
+    let t = std::time::Instant::now();
+    let (nodes, _) = parse(&mut state, &text, 1);
+    assert!(!nodes.is_empty());
+    t.elapsed().as_secs_f64()
+}
+
+/// 1 MB of a single markup character parses quickly (no rescans).
+#[test]
+fn megabyte_of_markup_characters() {
+    for unit in [
+        "*", "`", "_", "|", "[", ":", "\\", "a-", "a_", "a:a", "a.", "x:(",
+    ] {
+        let secs = time_parse(unit, 1 << 20);
+        assert!(secs < 20.0, "{unit:?}: {secs}s for 1 MB");
+    }
+}
+
+/// Unclosed markup costs linear time: 4x the input, well under 16x the
+/// time (best of three runs, to ride out a busy machine).
+#[test]
+fn unclosed_markup_is_linear() {
+    let units = [
+        "*a ", "**a ", "`a ", "``a ", "|a ", "_`a ", ":a:`", "`a <", "a `b`_ ", "`a`:r:", "[a-",
+        "a@", "[#", "a__ ",
+    ];
+    let best = |unit: &str, n: usize| {
+        (0..3)
+            .map(|_| time_parse(unit, n))
+            .fold(f64::INFINITY, f64::min)
+    };
+    for unit in units {
+        let small = best(unit, 1 << 13).max(1e-3);
+        let big = best(unit, 1 << 15);
+        assert!(big < small * 12.0 + 0.05, "{unit:?}: {small}s then {big}s");
+    }
 }
 
 /// Throwaway conformance runner over docutils' test cases extracted to
