@@ -104,6 +104,7 @@ pub fn write(
     let mut events = std::mem::take(&mut w.ev);
     events.append(&mut w.notes);
     let body = render(&events, w.diags);
+    let body = put_note_refs(&body, &w.note_refs);
     out.push_str(tidy(&body).trim_start_matches('\n'));
     finish(out)
 }
@@ -150,7 +151,7 @@ fn render(events: &[Event<'static>], diags: &mut Vec<Diagnostic>) -> String {
             parser_options(),
             cmark_options(),
         ) {
-            Ok(_) => out.push_str(part.trim_end_matches('\n')),
+            Ok(_) => out.push_str(part.trim_matches('\n')),
             Err(e) => {
                 diags.push(Diagnostic::new(
                     Level::Warning,
@@ -159,11 +160,48 @@ fn render(events: &[Event<'static>], diags: &mut Vec<Diagnostic>) -> String {
                 ));
                 let mut html = String::new();
                 pulldown_cmark::html::push_html(&mut html, block.iter().cloned());
-                out.push_str(&no_blank_lines(&html));
+                out.push_str(no_blank_lines(&html).trim_matches('\n'));
             }
         }
         out.push_str("\n\n");
     }
+    out
+}
+
+/// Stand-in for a footnote reference while serialising: the serialiser
+/// checks each block by re-parsing it alone, where a `[^label]` whose
+/// definition is elsewhere reads as text and fails the check.
+const NOTE_REF: &str = "<postconv-fnref-";
+
+/// Replaces the stand-ins with `[^label]`.
+fn put_note_refs(md: &str, labels: &[String]) -> String {
+    if labels.is_empty() {
+        return md.to_owned();
+    }
+    let mut out = String::with_capacity(md.len());
+    let mut rest = md;
+    while let Some(i) = rest.find(NOTE_REF) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + NOTE_REF.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let label = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| labels.get(n));
+        match (label, after[digits..].strip_prefix("/>")) {
+            (Some(label), Some(tail)) => {
+                out.push_str("[^");
+                out.push_str(label);
+                out.push(']');
+                rest = tail;
+            }
+            _ => {
+                out.push_str(NOTE_REF);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -410,6 +448,8 @@ struct Writer<'a> {
     notes: Vec<Event<'static>>,
     /// Footnote/citation id -> GFM label.
     labels: HashMap<String, String>,
+    /// Labels of the footnote references written, by stand-in number.
+    note_refs: Vec<String>,
     base: usize,
     depth: usize,
     /// Inside a heading or table cell: line breaks become spaces.
@@ -425,6 +465,7 @@ impl<'a> Writer<'a> {
             ev: Vec::new(),
             notes: Vec::new(),
             labels: HashMap::new(),
+            note_refs: Vec::new(),
             base: base as usize,
             depth: 0,
             one_line: false,
@@ -441,7 +482,42 @@ impl<'a> Writer<'a> {
     }
 
     fn end(&mut self, tag: TagEnd) {
+        if matches!(
+            tag,
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item
+        ) {
+            // Markdown drops whitespace at a block's end; so must the events.
+            while matches!(self.ev.last(), Some(Event::SoftBreak)) {
+                self.ev.pop();
+            }
+            self.trim_last_text();
+        }
         self.ev.push(Event::End(tag));
+    }
+
+    fn trim_last_text(&mut self) {
+        if let Some(Event::Text(prev)) = self.ev.last_mut() {
+            let kept = prev.trim_end_matches([' ', '\t']).len();
+            if kept == 0 {
+                self.ev.pop();
+            } else if kept < prev.len() {
+                *prev = CowStr::from(prev[..kept].to_owned());
+            }
+        }
+    }
+
+    /// At a block's or line's start, where Markdown drops leading spaces.
+    fn at_line_start(&self) -> bool {
+        matches!(
+            self.ev.last(),
+            None | Some(
+                Event::SoftBreak
+                    | Event::HardBreak
+                    | Event::Start(
+                        Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell | Tag::Item
+                    )
+            )
+        )
     }
 
     /// Labels for every footnote and citation, unique ignoring case.
@@ -1123,13 +1199,11 @@ impl<'a> Writer<'a> {
 
     fn text(&mut self, t: &str) {
         for (i, piece) in t.split('\n').enumerate() {
-            let piece = if i > 0 {
-                self.ev.push(if self.one_line {
-                    ev_text(" ")
-                } else {
-                    Event::SoftBreak
-                });
-                piece.trim_start()
+            if i > 0 {
+                self.line_break();
+            }
+            let piece = if self.at_line_start() {
+                piece.trim_start_matches([' ', '\t'])
             } else {
                 piece
             };
@@ -1137,6 +1211,16 @@ impl<'a> Writer<'a> {
                 self.ev.push(ev_text(piece));
             }
         }
+    }
+
+    /// A source line break. Spaces before it would make a hard break.
+    fn line_break(&mut self) {
+        self.trim_last_text();
+        self.ev.push(if self.one_line {
+            ev_text(" ")
+        } else {
+            Event::SoftBreak
+        });
     }
 
     fn wrap(&mut self, tag: Tag<'static>, e: &Element) {
@@ -1224,7 +1308,11 @@ impl<'a> Writer<'a> {
 
     fn note_ref(&mut self, e: &Element) {
         match e.get("refid").and_then(|id| self.labels.get(id)).cloned() {
-            Some(label) => self.ev.push(Event::FootnoteReference(CowStr::from(label))),
+            Some(label) => {
+                let html = format!("{NOTE_REF}{}/>", self.note_refs.len());
+                self.note_refs.push(label);
+                self.ev.push(Event::InlineHtml(CowStr::from(html)));
+            }
             None => {
                 self.diag(
                     Level::Info,
@@ -1567,9 +1655,54 @@ mod tests {
             "trailing space ",
         ] {
             let out = md(vec![p(text)]);
-            let expect = text.trim_end();
+            let expect = text.trim();
             assert_eq!(reparsed_text(&out), expect, "{text:?} -> {out:?}");
         }
+    }
+
+    #[test]
+    fn spaces_before_line_break_are_not_a_hard_break() {
+        let d = el(Kind::Paragraph)
+            .with_text("no  ")
+            .with_text("\nhard break");
+        let out = md(vec![d]);
+        assert_eq!(out, "no\nhard break\n");
+        assert!(!html(&out).contains("<br"));
+    }
+
+    #[test]
+    fn block_edge_spaces_are_trimmed() {
+        let d = el(Kind::Paragraph)
+            .with_text(" lead ")
+            .with_child(el(Kind::Emphasis).with_text("em"))
+            .with_text(", ");
+        let (out, diags) = md_with(&doc(vec![d]), &Metadata::default(), &Options::default());
+        assert_eq!(out, "lead *em*,\n");
+        assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn footnote_refs_next_to_emphasis() {
+        let mut note = el(Kind::Footnote)
+            .with_child(el(Kind::Label).with_text("1"))
+            .with_child(p("n"));
+        note.attrs.ids.push("f1".into());
+        let para = el(Kind::Paragraph)
+            .with_child(el(Kind::Emphasis).with_text("em"))
+            .with_text(" wow!")
+            .with_child(
+                el(Kind::FootnoteReference)
+                    .with_attr("refid", "f1")
+                    .with_text("1"),
+            );
+        let (out, diags) = md_with(
+            &doc(vec![para, note]),
+            &Metadata::default(),
+            &Options::default(),
+        );
+        assert_eq!(out, "*em* wow![^1]\n\n[^1]: n\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(html(&out).contains("<sup class=\"footnote-reference\">"));
     }
 
     #[test]
