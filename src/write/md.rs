@@ -450,6 +450,11 @@ struct Writer<'a> {
     labels: HashMap<String, String>,
     /// Labels of the footnote references written, by stand-in number.
     note_refs: Vec<String>,
+    /// Ids that internal links point to, and those given an anchor.
+    wanted: HashSet<String>,
+    anchored: HashSet<String>,
+    /// GitHub-style heading slugs used so far, for de-duplication.
+    slugs: HashMap<String, usize>,
     base: usize,
     depth: usize,
     /// Inside a heading or table cell: line breaks become spaces.
@@ -466,6 +471,9 @@ impl<'a> Writer<'a> {
             notes: Vec::new(),
             labels: HashMap::new(),
             note_refs: Vec::new(),
+            wanted: HashSet::new(),
+            anchored: HashSet::new(),
+            slugs: HashMap::new(),
             base: base as usize,
             depth: 0,
             one_line: false,
@@ -524,7 +532,13 @@ impl<'a> Writer<'a> {
     fn collect_labels(&mut self, doc: &Element) {
         let mut seen = HashSet::new();
         let labels = &mut self.labels;
+        let wanted = &mut self.wanted;
         doc.walk(&mut |e| {
+            if e.kind == Kind::Reference
+                && let Some(id) = e.get("refid")
+            {
+                wanted.insert(id.to_owned());
+            }
             if !matches!(e.kind, Kind::Footnote | Kind::Citation) {
                 return;
             }
@@ -569,7 +583,33 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// `<a id>` anchors for the ids of `e` that internal links use, except
+    /// the one the heading slug already gives.
+    fn anchors(&mut self, e: &Element, slug: Option<&str>) -> Option<String> {
+        let mut html = String::new();
+        for id in &e.attrs.ids {
+            if self.wanted.contains(id)
+                && Some(id.as_str()) != slug
+                && self.anchored.insert(id.clone())
+            {
+                let _ = write!(html, "<a id=\"{}\"></a>", esc_html(id));
+            }
+        }
+        if html.is_empty() {
+            return None;
+        }
+        self.diag(Level::Info, "link target written as an HTML anchor", e);
+        Some(html)
+    }
+
     fn block(&mut self, e: &Element) {
+        if !matches!(e.kind, Kind::Section | Kind::Paragraph)
+            && let Some(html) = self.anchors(e, None)
+        {
+            self.start(Tag::Paragraph);
+            self.ev.push(Event::InlineHtml(CowStr::from(html)));
+            self.end(TagEnd::Paragraph);
+        }
         match e.kind {
             Kind::Section => self.section(e),
             Kind::Paragraph => self.para(e),
@@ -628,6 +668,8 @@ impl<'a> Writer<'a> {
         for child in &e.children {
             match child {
                 Node::Element(t) if t.kind == Kind::Title => {
+                    let slug = self.heading_slug(&t.astext());
+                    let anchors = self.anchors(e, Some(&slug));
                     if level > 6 {
                         self.diag(
                             Level::Info,
@@ -635,7 +677,7 @@ impl<'a> Writer<'a> {
                             t,
                         );
                     }
-                    self.heading(t, level);
+                    self.heading_with(t, level, anchors);
                 }
                 _ => self.block_node(child),
             }
@@ -643,7 +685,31 @@ impl<'a> Writer<'a> {
         self.depth -= 1;
     }
 
+    /// The id GitHub (and Hugo's default) gives a heading.
+    fn heading_slug(&mut self, title: &str) -> String {
+        let base: String = title
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter_map(|c| match c {
+                ' ' => Some('-'),
+                c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                _ => None,
+            })
+            .collect();
+        let seen = self.slugs.entry(base.clone()).or_insert(0);
+        *seen += 1;
+        match *seen {
+            1 => base,
+            n => format!("{base}-{}", n - 1),
+        }
+    }
+
     fn heading(&mut self, e: &Element, level: usize) {
+        self.heading_with(e, level, None);
+    }
+
+    fn heading_with(&mut self, e: &Element, level: usize, anchors: Option<String>) {
         let tag = Tag::Heading {
             level: heading_level(level),
             id: None,
@@ -652,6 +718,9 @@ impl<'a> Writer<'a> {
         };
         let end = TagEnd::from(tag.clone());
         self.start(tag);
+        if let Some(html) = anchors {
+            self.ev.push(Event::InlineHtml(CowStr::from(html)));
+        }
         let was = std::mem::replace(&mut self.one_line, true);
         self.inlines(e);
         self.one_line = was;
@@ -660,6 +729,9 @@ impl<'a> Writer<'a> {
 
     fn para(&mut self, e: &Element) {
         self.start(Tag::Paragraph);
+        if let Some(html) = self.anchors(e, None) {
+            self.ev.push(Event::InlineHtml(CowStr::from(html)));
+        }
         self.inlines(e);
         self.end(TagEnd::Paragraph);
     }
@@ -1266,7 +1338,13 @@ impl<'a> Writer<'a> {
                 self.wrap(Tag::Strikethrough, e)
             }
             Kind::SystemMessage | Kind::Comment | Kind::Pending => {}
-            k if !is_inline_kind(k) && k != Kind::Target => {
+            Kind::Target => {
+                if let Some(html) = self.anchors(e, None) {
+                    self.ev.push(Event::InlineHtml(CowStr::from(html)));
+                }
+                self.inlines(e);
+            }
+            k if !is_inline_kind(k) => {
                 // A block inside inline content: keep its text.
                 self.text(&e.astext());
             }
@@ -1703,6 +1781,38 @@ mod tests {
         assert_eq!(out, "*em* wow![^1]\n\n[^1]: n\n");
         assert!(diags.is_empty(), "{diags:?}");
         assert!(html(&out).contains("<sup class=\"footnote-reference\">"));
+    }
+
+    #[test]
+    fn internal_links_get_anchors_only_when_slugs_differ() {
+        let mut same = el(Kind::Section).with_child(el(Kind::Title).with_text("Intro"));
+        same.attrs.ids.push("intro".into());
+        let mut other = el(Kind::Section).with_child(el(Kind::Title).with_text("Привет, мир"));
+        other.attrs.ids.push("id1".into());
+        let mut para = p("target para");
+        para.attrs.ids.push("later".into());
+        let links = el(Kind::Paragraph)
+            .with_child(
+                el(Kind::Reference)
+                    .with_attr("refid", "intro")
+                    .with_text("a"),
+            )
+            .with_child(el(Kind::Reference).with_attr("refid", "id1").with_text("b"))
+            .with_child(
+                el(Kind::Reference)
+                    .with_attr("refid", "later")
+                    .with_text("c"),
+            );
+        let (out, diags) = md_with(
+            &doc(vec![links, same, other, para]),
+            &Metadata::default(),
+            &Options::default(),
+        );
+        assert_eq!(
+            out,
+            "[a](#intro)[b](#id1)[c](#later)\n\n# Intro\n\n# <a id=\"id1\"></a>Привет, мир\n\n<a id=\"later\"></a>target para\n"
+        );
+        assert_eq!(diags.len(), 2);
     }
 
     #[test]
