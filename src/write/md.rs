@@ -1070,9 +1070,7 @@ impl<'a> Writer<'a> {
         if embed && self.opts.embeds == EmbedStyle::Html || is_html_raw(e) {
             let text = e.astext();
             if !text.trim().is_empty() {
-                let mut html = text.trim_end_matches('\n').to_owned();
-                html.push('\n');
-                self.html_block(html);
+                self.html_block(raw_html_block(&text));
             }
         } else {
             let fmt = e.get("format").unwrap_or("").to_owned();
@@ -1456,6 +1454,19 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// Raw HTML as one Markdown HTML block. A blank line would end the block
+/// and let the rest read as Markdown (indented lines as code), so blank
+/// lines become `&#10;`, except in script/style, where entities are text.
+fn raw_html_block(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("<script") || lower.contains("<style") {
+        let mut html = text.trim_end_matches('\n').to_owned();
+        html.push('\n');
+        return html;
+    }
+    no_blank_lines(text.trim_start_matches('\n'))
+}
+
 fn is_html_raw(e: &Element) -> bool {
     e.get("format")
         .is_some_and(|f| f.split_whitespace().any(|f| f == "html"))
@@ -1813,6 +1824,16 @@ mod tests {
             "[a](#intro)[b](#id1)[c](#later)\n\n# Intro\n\n# <a id=\"id1\"></a>Привет, мир\n\n<a id=\"later\"></a>target para\n"
         );
         assert_eq!(diags.len(), 2);
+    }
+
+    #[test]
+    fn raw_html_with_blank_lines_stays_one_block() {
+        let raw = el(Kind::Raw)
+            .with_attr("format", "html")
+            .with_text("<div>\n\n    <p>indented</p>\n</div>");
+        let out = md(vec![raw, p("after")]);
+        assert_eq!(out, "<div>&#10;\n    <p>indented</p>\n</div>\n\nafter\n");
+        assert!(!html(&out).contains("<code>"), "{}", html(&out));
     }
 
     #[test]
