@@ -434,12 +434,36 @@ pub fn inline_text(parser: &mut Parser, text: &str, line: u32) -> (Vec<Node>, Ve
     super::inline::parse(parser.state, text, line)
 }
 
-/// Nested-parses `lines` into a fresh container and returns its children.
+/// Nested-parses `lines` into a fresh anonymous element (docutils'
+/// `nodes.Element()`) and returns its children.
 pub fn parse_into(parser: &mut Parser, lines: &[String], offset: usize) -> Vec<Node> {
     let mut container = Element::new(Kind::Container);
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    // The anonymous element is no body element: nothing is refused in it.
+    PARENTS.with(|p| p.borrow_mut().push(Kind::Document));
     parser.nested_parse(&refs, offset, &mut container, false);
+    PARENTS.with(|p| p.borrow_mut().pop());
     container.children
+}
+
+thread_local! {
+    /// Kinds of the elements whose content directives are parsing now,
+    /// innermost last (docutils' `state_machine.node`, as far as directives
+    /// nest; the block parser's own containers are not tracked).
+    static PARENTS: std::cell::RefCell<Vec<Kind>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Nested-parses `lines` as the content of `node`.
+pub fn nested(parser: &mut Parser, lines: &[String], offset: usize, node: &mut Element) {
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    PARENTS.with(|p| p.borrow_mut().push(node.kind));
+    parser.nested_parse(&refs, offset, node, false);
+    PARENTS.with(|p| p.borrow_mut().pop());
+}
+
+/// The kind of the element a directive's output goes into, when known.
+pub fn parent_kind() -> Option<Kind> {
+    PARENTS.with(|p| p.borrow().last().copied())
 }
 
 /// Looks a lowercased directive name up. The flag tells whether the name

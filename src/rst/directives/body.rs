@@ -43,7 +43,7 @@ fn admonition(parser: &mut Parser, d: &mut Directive) -> DirResult {
                 .push(format!("admonition-{}", make_id(&title_text)));
         }
     }
-    parser.nested_parse(&d.content_refs(), d.content_offset, &mut node, false);
+    super::nested(parser, &d.content, d.content_offset, &mut node);
     Ok(vec![node.into()])
 }
 
@@ -70,6 +70,12 @@ pub static SIDEBAR: Spec = Spec {
 };
 
 fn sidebar(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    if super::parent_kind() == Some(Kind::Sidebar) {
+        return Err(err(format!(
+            "The \"{}\" directive may not be used within a sidebar element.",
+            d.name
+        )));
+    }
     if d.has("subtitle") && d.arguments.is_empty() {
         return Err(err(
             "The \"subtitle\" option may not be used without a title.",
@@ -82,8 +88,21 @@ fn topic(parser: &mut Parser, d: &mut Directive) -> DirResult {
     pseudo_section(parser, d, Kind::Topic)
 }
 
+/// Topics, sidebars and tables of contents belong in sections (and topics
+/// in sidebars), not in body elements or other topics.
+pub fn check_pseudo_section_parent(d: &Directive) -> Result<(), super::DirError> {
+    match super::parent_kind() {
+        None | Some(Kind::Document | Kind::Section | Kind::Sidebar) => Ok(()),
+        Some(_) => Err(err(format!(
+            "The \"{}\" directive may not be used within topics or body elements.",
+            d.name
+        ))),
+    }
+}
+
 /// docutils' `BasePseudoSection.run` (topic and sidebar).
 fn pseudo_section(parser: &mut Parser, d: &mut Directive, kind: Kind) -> DirResult {
+    check_pseudo_section_parent(d)?;
     d.need_content()?;
     let mut node = Element::new(kind).with_line(d.lineno);
     if let Some(title_text) = d.arguments.first().cloned() {
@@ -105,7 +124,7 @@ fn pseudo_section(parser: &mut Parser, d: &mut Directive, kind: Kind) -> DirResu
     node.attrs.classes.extend(d.classes());
     d.add_name(parser, &mut node);
     if !d.content.is_empty() {
-        parser.nested_parse(&d.content_refs(), d.content_offset, &mut node, false);
+        super::nested(parser, &d.content, d.content_offset, &mut node);
     }
     Ok(vec![node.into()])
 }
@@ -330,53 +349,33 @@ pub static BLOCK_QUOTE: Spec = Spec {
     run: block_quote,
 };
 
-/// `epigraph`, `highlights`, `pull-quote`: a classed block quote.
+/// `epigraph`, `highlights`, `pull-quote`: classed block quotes. The
+/// content is indented one space and parsed, so the block parser's own
+/// block-quote rules (attributions, splitting) apply, as docutils'
+/// `state.block_quote` does.
 fn block_quote(parser: &mut Parser, d: &mut Directive) -> DirResult {
     d.need_content()?;
     let class = d.name.to_lowercase();
-    let mut quote = Element::new(Kind::BlockQuote).with_line(d.lineno);
-    // An attribution is a last paragraph after a blank line starting "-- ".
-    let (body, attribution) = split_attribution(&d.content);
-    let body: Vec<&str> = body.iter().map(String::as_str).collect();
-    parser.nested_parse(&body, d.content_offset, &mut quote, false);
-    let mut messages = Vec::new();
-    if let Some((i, text)) = attribution {
-        let line = (d.content_offset + i + 1) as u32;
-        let (nodes, msgs) = inline_text(parser, &text, line);
-        let mut attr = Element::new(Kind::Attribution).with_line(line);
-        attr.children = nodes;
-        quote.push(attr);
-        messages = msgs;
-    }
-    quote.attrs.classes.push(class);
-    let mut out: Vec<Node> = vec![quote.into()];
-    out.extend(messages.into_iter().map(Node::from));
-    Ok(out)
-}
-
-/// Finds a trailing attribution (`-- `, `--- ` or `— `) that follows a
-/// blank line; returns the body lines and the attribution's index and text.
-fn split_attribution(content: &[String]) -> (&[String], Option<(usize, String)>) {
-    let Some(start) = content.iter().rposition(|l| l.trim().is_empty()) else {
-        return (content, None);
-    };
-    let first = content.get(start + 1).map_or("", String::as_str);
-    let rest = ["---", "--", "\u{2014}"]
+    let lines: Vec<String> = d
+        .content
         .iter()
-        .find_map(|m| first.strip_prefix(m))
-        .filter(|r| r.starts_with(' ') && !r.trim().is_empty());
-    let Some(rest) = rest else {
-        return (content, None);
-    };
-    let indent = rest.len() - rest.trim_start().len() + (first.len() - rest.len());
-    let mut text = vec![rest.trim_start().to_owned()];
-    for l in &content[start + 2..] {
-        if l.len() - l.trim_start().len() != indent {
-            return (content, None);
+        .map(|l| {
+            if l.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
+        .collect();
+    let mut nodes = super::parse_into(parser, &lines, d.content_offset);
+    for node in nodes.iter_mut() {
+        if let Node::Element(e) = node {
+            if e.kind == Kind::BlockQuote {
+                e.attrs.classes.push(class.clone());
+            }
         }
-        text.push(l.trim().to_owned());
     }
-    (&content[..start], Some((start + 1, text.join("\n"))))
+    Ok(nodes)
 }
 
 pub static COMPOUND: Spec = Spec {
@@ -393,7 +392,7 @@ fn compound(parser: &mut Parser, d: &mut Directive) -> DirResult {
     let mut node = Element::new(Kind::Compound).with_line(d.lineno);
     node.attrs.classes.extend(d.classes());
     d.add_name(parser, &mut node);
-    parser.nested_parse(&d.content_refs(), d.content_offset, &mut node, false);
+    super::nested(parser, &d.content, d.content_offset, &mut node);
     Ok(vec![node.into()])
 }
 
@@ -423,6 +422,6 @@ fn container(parser: &mut Parser, d: &mut Directive) -> DirResult {
     let mut node = Element::new(Kind::Container).with_line(d.lineno);
     node.attrs.classes.extend(classes);
     d.add_name(parser, &mut node);
-    parser.nested_parse(&d.content_refs(), d.content_offset, &mut node, false);
+    super::nested(parser, &d.content, d.content_offset, &mut node);
     Ok(vec![node.into()])
 }

@@ -345,7 +345,8 @@ fn known_encoding(name: &str) -> bool {
 /// docutils' `unicode_code`: decimal, hex (`0x`, `x`, `\x`, `U+`, `u`,
 /// `\u`), or `&#x...;` codes; other text unchanged.
 pub fn unicode_code(code: &str) -> Result<String, String> {
-    let to_char = |digits: &str, radix: u32| match u64::from_str_radix(digits, radix) {
+    // chr() takes a C int: larger values overflow before the range check.
+    let to_char = |digits: &str, radix: u32| match i32::from_str_radix(digits, radix) {
         Err(_) => Err("code too large (Python int too large to convert to C int)".to_owned()),
         Ok(n) => u32::try_from(n)
             .ok()

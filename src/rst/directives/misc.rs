@@ -19,30 +19,46 @@ thread_local! {
     static INCLUDE_LOG: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Python's `error_string` for an I/O error on `path`.
-fn io_error_string(e: &std::io::Error, path: &str) -> String {
+/// Why a file could not be read: docutils words the two cases apart.
+pub(super) enum ReadError {
+    /// Opening failed: `InputError: [Errno 2] ...` (docutils' `error_string`).
+    Open(String),
+    /// Decoding failed: `UnicodeDecodeError: ...`.
+    Decode(String),
+}
+
+impl ReadError {
+    /// The directive error docutils reports for it.
+    pub(super) fn to_dir_error(&self, name: &str) -> DirError {
+        match self {
+            ReadError::Open(e) => err(format!("Problems with \"{name}\" directive path:\n{e}.")),
+            ReadError::Decode(e) => err(format!("Problem with \"{name}\" directive:\n{e}")),
+        }
+    }
+}
+
+/// `InputError: [Errno N] text: 'path'` for an I/O error on `path`.
+fn io_error_string(e: &std::io::Error, path: &str) -> ReadError {
     use std::io::ErrorKind as K;
-    let (class, errno, text) = match e.kind() {
-        K::NotFound => ("FileNotFoundError", 2, "No such file or directory"),
-        K::PermissionDenied => ("PermissionError", 13, "Permission denied"),
-        K::IsADirectory => ("IsADirectoryError", 21, "Is a directory"),
-        _ => (
-            "OSError",
-            e.raw_os_error().unwrap_or(5),
-            "Input/output error",
-        ),
+    let (errno, text) = match e.kind() {
+        K::NotFound => (2, "No such file or directory"),
+        K::PermissionDenied => (13, "Permission denied"),
+        K::IsADirectory => (21, "Is a directory"),
+        _ => (e.raw_os_error().unwrap_or(5), "Input/output error"),
     };
-    format!("{class}: [Errno {errno}] {text}: {}", py_repr(path))
+    ReadError::Open(format!(
+        "InputError: [Errno {errno}] {text}: {}",
+        py_repr(path)
+    ))
 }
 
 /// Reads `path` relative to `settings.base_dir` (else the working folder),
-/// refusing anything that resolves outside it. Errors are docutils'
-/// `io.error_string` texts.
+/// refusing anything that resolves outside it, and decodes it.
 pub(super) fn read_confined(
     parser: &Parser,
     path: &str,
     encoding: Option<&str>,
-) -> Result<String, String> {
+) -> Result<String, ReadError> {
     let base: PathBuf = parser
         .state
         .settings
@@ -53,29 +69,59 @@ pub(super) fn read_confined(
     let canon_base = base.canonicalize().map_err(|e| io_error_string(&e, path))?;
     let canon = full.canonicalize().map_err(|e| io_error_string(&e, path))?;
     if !canon.starts_with(&canon_base) {
-        return Err(format!(
-            "PermissionError: [Errno 13] Permission denied (outside the source folder): {}",
+        return Err(ReadError::Open(format!(
+            "InputError: [Errno 13] Permission denied (outside the source folder): {}",
             py_repr(path)
-        ));
+        )));
     }
     let bytes = std::fs::read(&canon).map_err(|e| io_error_string(&e, path))?;
-    let latin1 = encoding.is_some_and(|e| {
-        let e = e.to_lowercase().replace(['-', '_'], "");
-        matches!(
-            e.as_str(),
-            "latin1" | "iso88591" | "l1" | "latin" | "cp1252" | "windows1252"
-        )
-    });
-    let text = if latin1 {
-        bytes.iter().map(|&b| b as char).collect()
-    } else {
-        String::from_utf8(bytes).map_err(|e| {
+    decode(&bytes, encoding).map_err(ReadError::Decode)
+}
+
+/// Decodes file bytes as Python would with `encoding` (UTF-8 by default,
+/// a byte-order mark is dropped).
+fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, String> {
+    let enc = encoding
+        .unwrap_or("utf-8")
+        .to_lowercase()
+        .replace(['-', '_', ' '], "");
+    let text = match enc.as_str() {
+        "latin1" | "iso88591" | "l1" | "latin" | "cp1252" | "windows1252" => {
+            bytes.iter().map(|&b| b as char).collect()
+        }
+        "ascii" | "usascii" => match bytes.iter().position(|b| !b.is_ascii()) {
+            Some(i) => {
+                return Err(format!(
+                    "UnicodeDecodeError: 'ascii' codec can't decode byte 0x{:02x} in position {i}: ordinal not in range(128)",
+                    bytes[i]
+                ));
+            }
+            None => bytes.iter().map(|&b| b as char).collect(),
+        },
+        "utf16" | "utf16le" | "utf16be" => {
+            let (le, body) = match bytes {
+                [0xff, 0xfe, rest @ ..] if enc != "utf16be" => (true, rest),
+                [0xfe, 0xff, rest @ ..] if enc != "utf16le" => (false, rest),
+                _ => (enc != "utf16be", bytes),
+            };
+            let units: Vec<u16> = body
+                .chunks(2)
+                .map(|c| {
+                    let pair = [c[0], c.get(1).copied().unwrap_or(0)];
+                    if le { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+                })
+                .collect();
+            String::from_utf16(&units).map_err(|_| {
+                "UnicodeDecodeError: 'utf-16' codec can't decode bytes: illegal encoding".to_owned()
+            })?
+        }
+        _ => String::from_utf8(bytes.to_vec()).map_err(|e| {
+            let pos = e.utf8_error().valid_up_to();
             format!(
-                "UnicodeDecodeError: 'utf-8' codec can't decode byte 0x{:02x} in position {}: invalid start byte",
-                e.as_bytes().get(e.utf8_error().valid_up_to()).copied().unwrap_or(0),
-                e.utf8_error().valid_up_to()
+                "UnicodeDecodeError: 'utf-8' codec can't decode byte 0x{:02x} in position {pos}: invalid start byte",
+                bytes.get(pos).copied().unwrap_or(0)
             )
-        })?
+        })?,
     };
     Ok(text
         .strip_prefix('\u{feff}')
@@ -186,12 +232,8 @@ fn include(parser: &mut Parser, d: &mut Directive) -> DirResult {
 
 /// `read_file`: reads and clips by the line and text options.
 fn read_clipped(parser: &Parser, d: &Directive, path: &str) -> Result<String, DirError> {
-    let mut text = read_confined(parser, path, d.opt_str("encoding")).map_err(|e| {
-        err(format!(
-            "Problems with \"{}\" directive path:\n{e}.",
-            d.name
-        ))
-    })?;
+    let mut text =
+        read_confined(parser, path, d.opt_str("encoding")).map_err(|e| e.to_dir_error(&d.name))?;
     let (start, end) = (int_opt(d, "start-line"), int_opt(d, "end-line"));
     if start.is_some_and(|s| s != 0) || end.is_some() {
         let lines: Vec<&str> = text.lines().collect();
@@ -367,18 +409,15 @@ fn raw(parser: &mut Parser, d: &mut Directive) -> DirResult {
                 d.name
             )));
         }
-        let text = read_confined(parser, &path, d.opt_str("encoding")).map_err(|e| {
-            err(format!(
-                "Problems with \"{}\" directive path:\n{e}.",
-                d.name
-            ))
-        })?;
+        let text = read_confined(parser, &path, d.opt_str("encoding"))
+            .map_err(|e| e.to_dir_error(&d.name))?;
         node.set("source", path);
         text
     } else if let Some(url) = d.opt_str("url") {
         return Err(err(format!(
-            "Problems with \"{}\" directive URL \"{url}\":\nURL access is disabled.",
-            d.name
+            "Problems with \"{}\" directive URL \"{url}\":\n{}.",
+            d.name,
+            url_error(url)
         )));
     } else {
         d.need_content()?;
@@ -596,7 +635,7 @@ fn role(parser: &mut Parser, d: &mut Directive) -> DirResult {
         .as_deref()
         .filter(|b| !inline::is_known_role(parser.state, b))
     {
-        return Err(err(format!("Unknown interpreted text role \"{b}\".")));
+        return Ok(unknown_role(parser, d, b));
     }
     let base_canon = base.as_deref().map(str::to_lowercase);
     let options: &'static [(&'static str, Conv)] = match base_canon.as_deref() {
@@ -652,8 +691,25 @@ pub static DEFAULT_ROLE: Spec = Spec {
     run: default_role,
 };
 
+/// docutils' `roles.role` lookup failure: an INFO about the language
+/// module, then the ERROR with the directive text.
+fn unknown_role(parser: &mut Parser, d: &Directive, name: &str) -> Vec<Node> {
+    let info = format!(
+        "No role entry for \"{name}\" in module \"docutils.parsers.rst.languages.{}\".\nTrying \"{name}\" as canonical role name.",
+        super::language(parser)
+    );
+    let info = parser
+        .state
+        .system_message(Level::Info, &info, Some(d.lineno), vec![]);
+    let msg = format!("Unknown interpreted text role \"{name}\".");
+    vec![info.into(), d.message(parser, Level::Error, &msg)]
+}
+
 fn default_role(parser: &mut Parser, d: &mut Directive) -> DirResult {
     let name = d.arguments.first().map(String::as_str);
+    if let Some(n) = name.filter(|n| !inline::is_known_role(parser.state, n)) {
+        return Ok(unknown_role(parser, d, n));
+    }
     inline::set_default_role(parser.state, name, d.lineno).map_err(err)?;
     Ok(Vec::new())
 }
@@ -704,6 +760,7 @@ fn meta(parser: &mut Parser, d: &mut Directive) -> DirResult {
             break;
         };
         let first_line = lines[i].clone();
+        let field_line = (d.content_offset + i + 1) as u32;
         let mut body: Vec<String> =
             vec![lines[i].get(body_start..).unwrap_or("").trim().to_owned()];
         i += 1;
@@ -723,18 +780,18 @@ fn meta(parser: &mut Parser, d: &mut Directive) -> DirResult {
             let m = parser.state.system_message(
                 Level::Info,
                 &format!("No content for meta tag \"{name}\"."),
-                Some(d.content_offset as u32 + 1),
+                Some(field_line),
                 vec![literal(&first_line)],
             );
             out.push(m.into());
             continue;
         }
-        out.push(meta_node(parser, &name, &content, &first_line));
+        out.push(meta_node(parser, &name, &content, &first_line, field_line));
     }
     Ok(out)
 }
 
-fn meta_node(parser: &mut Parser, name: &str, content: &str, line: &str) -> Node {
+fn meta_node(parser: &mut Parser, name: &str, content: &str, line: &str, lineno: u32) -> Node {
     let mut node = Element::new(Kind::Meta).with_attr("content", unescape_simple(content));
     let mut tokens = name.split_whitespace();
     if let Some(first) = tokens.next() {
@@ -750,7 +807,7 @@ fn meta_node(parser: &mut Parser, name: &str, content: &str, line: &str) -> Node
                 let msg = format!("Error parsing meta tag attribute \"{token}\": missing \"=\".");
                 return parser
                     .state
-                    .system_message(Level::Error, &msg, None, vec![literal(line)])
+                    .system_message(Level::Error, &msg, Some(lineno), vec![literal(line)])
                     .into();
             }
         }
@@ -766,12 +823,14 @@ fn unquote(v: &str) -> String {
         .to_owned()
 }
 
+/// Backslash escapes resolved; escaped whitespace disappears (docutils'
+/// `unescape(escape2null(s))`).
 fn unescape_simple(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
-            if let Some(n) = chars.next() {
+            if let Some(n) = chars.next().filter(|n| !n.is_whitespace()) {
                 out.push(n);
             }
         } else {
@@ -836,5 +895,19 @@ mod tests {
             Some(("custom".into(), Some("emphasis".into())))
         );
         assert_eq!(role_names("bad name"), None);
+    }
+}
+
+/// What Python's `urlopen` says when it cannot open `url` (we never fetch).
+pub(super) fn url_error(url: &str) -> String {
+    let has_scheme = url.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if has_scheme {
+        "URLError: <urlopen error network access disabled>".to_owned()
+    } else {
+        format!("unknown url type: {}", py_repr(url))
     }
 }

@@ -30,6 +30,7 @@ pub static CONTENTS: Spec = Spec {
 };
 
 fn contents(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    super::body::check_pseudo_section_parent(d)?;
     let local = d.has("local");
     let mut messages = Vec::new();
     let title = match d.arguments.first().cloned() {
@@ -117,7 +118,7 @@ fn decoration(parser: &mut Parser, d: &mut Directive) -> DirResult {
         Kind::Header
     };
     let mut part = Element::new(kind).with_line(d.lineno);
-    parser.nested_parse(&d.content_refs(), d.content_offset, &mut part, false);
+    super::nested(parser, &d.content, d.content_offset, &mut part);
     let deco = Element::new(Kind::Decoration)
         .with_attr(".decoration", "1")
         .with_child(part);
@@ -128,7 +129,7 @@ pub static TARGET_NOTES: Spec = Spec {
     required: 0,
     optional: 0,
     final_ws: false,
-    options: &[("class", Conv::ClassOption), ("name", Conv::Unchanged)],
+    options: &[("class", Conv::ClassOption)],
     content: false,
     run: target_notes,
 };

@@ -1,7 +1,7 @@
 //! `table`, `csv-table` and `list-table` (docutils `directives/tables.py`).
 
 use super::convert::{Conv, OptVal};
-use super::misc::read_confined;
+use super::misc::{ReadError, read_confined, url_error};
 use super::{DirError, DirResult, Directive, Spec, err, inline_text, parse_into, warning};
 use crate::doctree::{Element, Kind, Level, Node};
 use crate::rst::block::Parser;
@@ -307,13 +307,20 @@ fn csv_data(parser: &mut Parser, d: &Directive) -> Result<Vec<String>, DirError>
                 d.name
             )));
         }
-        let text = read_confined(parser, path, d.opt_str("encoding")).map_err(|e| {
+        let text = read_confined(parser, path, d.opt_str("encoding")).map_err(|e| match e {
             // docutils prints `str(error)`, without the exception class.
-            let detail = e.split_once(": ").map_or(e.as_str(), |(_, r)| r);
-            DirError {
+            ReadError::Open(e) => DirError {
                 level: Level::Severe,
-                msg: format!("Problems with \"{}\" directive path:\n{detail}.", d.name),
-            }
+                msg: format!(
+                    "Problems with \"{}\" directive path:\n{}.",
+                    d.name,
+                    e.split_once(": ").map_or(e.as_str(), |(_, r)| r)
+                ),
+            },
+            ReadError::Decode(e) => err(format!(
+                "Error with CSV data in \"{}\" directive:\n{e}",
+                d.name
+            )),
         })?;
         return Ok(text.lines().map(str::to_owned).collect());
     }
@@ -321,8 +328,9 @@ fn csv_data(parser: &mut Parser, d: &Directive) -> Result<Vec<String>, DirError>
         return Err(DirError {
             level: Level::Severe,
             msg: format!(
-                "Problems with \"{}\" directive URL \"{url}\":\nURL access is disabled.",
-                d.name
+                "Problems with \"{}\" directive URL \"{url}\":\n{}.",
+                d.name,
+                url_error(url)
             ),
         });
     }
