@@ -777,7 +777,9 @@ impl<'d> Writer<'d> {
             Topic => self.topic(e, cx),
             Sidebar => self.wrap(e, cx, "aside", "\n", &["sidebar"], "\n"),
             Admonition => self.admonition(e, cx, None),
-            k if k.is_specific_admonition() => self.admonition(e, cx, Some(k.name())),
+            Attention | Caution | Danger | Error | Hint | Important | Note | Tip | Warning => {
+                self.admonition(e, cx, Some(e.kind.name()));
+            }
             Table => self.table(e, cx),
             Tgroup => self.tgroup(e, cx),
             Colspec => {}
@@ -810,10 +812,6 @@ impl<'d> Writer<'d> {
             SubstitutionReference => {
                 self.unsupported(e, "unresolved substitution");
                 self.children(e, p);
-            }
-            // The specific admonitions are matched by the guard above.
-            Attention | Caution | Danger | Error | Hint | Important | Note | Tip | Warning => {
-                self.admonition(e, cx, Some(e.kind.name()));
             }
         }
     }
