@@ -369,10 +369,10 @@ fn block_quote(parser: &mut Parser, d: &mut Directive) -> DirResult {
         .collect();
     let mut nodes = super::parse_into(parser, &lines, d.content_offset);
     for node in nodes.iter_mut() {
-        if let Node::Element(e) = node {
-            if e.kind == Kind::BlockQuote {
-                e.attrs.classes.push(class.clone());
-            }
+        if let Node::Element(e) = node
+            && e.kind == Kind::BlockQuote
+        {
+            e.attrs.classes.push(class.clone());
         }
     }
     Ok(nodes)

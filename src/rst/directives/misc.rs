@@ -875,6 +875,20 @@ fn test_directive(parser: &mut Parser, d: &mut Directive) -> DirResult {
     Ok(vec![msg.into()])
 }
 
+/// What Python's `urlopen` says when it cannot open `url` (we never fetch).
+pub(super) fn url_error(url: &str) -> String {
+    let has_scheme = url.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if has_scheme {
+        "URLError: <urlopen error network access disabled>".to_owned()
+    } else {
+        format!("unknown url type: {}", py_repr(url))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -895,19 +909,5 @@ mod tests {
             Some(("custom".into(), Some("emphasis".into())))
         );
         assert_eq!(role_names("bad name"), None);
-    }
-}
-
-/// What Python's `urlopen` says when it cannot open `url` (we never fetch).
-pub(super) fn url_error(url: &str) -> String {
-    let has_scheme = url.split_once(':').is_some_and(|(s, _)| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    });
-    if has_scheme {
-        "URLError: <urlopen error network access disabled>".to_owned()
-    } else {
-        format!("unknown url type: {}", py_repr(url))
     }
 }
