@@ -309,6 +309,24 @@ fn attval_into(out: &mut String, text: &str) {
     }
 }
 
+/// Percent-encodes the characters URLs may not contain (docutils writes
+/// them as they are, which HTML validators reject).
+fn url_escape(url: &str) -> std::borrow::Cow<'_, str> {
+    const BAD: &[char] = &[' ', '"', '<', '>', '\\', '^', '`', '{', '|', '}'];
+    if !url.contains(BAD) {
+        return url.into();
+    }
+    let mut out = String::with_capacity(url.len() + 8);
+    for c in url.chars() {
+        if BAD.contains(&c) {
+            out.push_str(&format!("%{:02X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// Extra start-tag arguments, as the keyword arguments of docutils' `starttag`.
 #[derive(Default)]
 struct Spec<'a> {
@@ -537,7 +555,11 @@ impl<'d> Writer<'d> {
             self.out.push(' ');
             self.out.push_str(name);
             self.out.push_str("=\"");
-            attval_into(&mut self.out, value);
+            if matches!(*name, "href" | "src") {
+                attval_into(&mut self.out, &url_escape(value));
+            } else {
+                attval_into(&mut self.out, value);
+            }
             self.out.push('"');
         }
         self.out.push_str(if spec.empty { " />" } else { ">" });
@@ -1479,7 +1501,7 @@ impl<'d> Writer<'d> {
                 },
             );
             self.push("<a href=\"");
-            attval_into(&mut self.out, uri);
+            attval_into(&mut self.out, &url_escape(uri));
             self.push("\">");
             self.text(&alt);
             self.push("</a>");
@@ -3019,13 +3041,36 @@ mod tests {
         let reference = Element::new(Kind::Reference)
             .with_attr("refuri", "http://x/?a=1&b=\"2\"\n")
             .with_text("<a & b>");
-        let doc = doc_with(vec![Element::new(Kind::Paragraph).with_child(reference)]);
+        let img = Element::new(Kind::Image)
+            .with_attr("uri", "i.png")
+            .with_attr("alt", "\"q\" <&> a@b");
+        let doc = doc_with(vec![
+            Element::new(Kind::Paragraph).with_child(reference),
+            img,
+        ]);
         let (html, diags) = render(&doc);
         assert_eq!(
             html,
-            "<p><a class=\"reference external\" href=\"http://x/?a=1&amp;b=&quot;2&quot; \">&lt;a &amp; b&gt;</a></p>\n"
+            "<p><a class=\"reference external\" href=\"http://x/?a=1&amp;b=%222%22 \">&lt;a &amp; b&gt;</a></p>\n<img alt=\"&quot;q&quot; &lt;&amp;&gt; a&#64;b\" src=\"i.png\" />\n"
         );
         assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn urls_are_percent_encoded_where_invalid() {
+        let reference = Element::new(Kind::Reference)
+            .with_attr("refuri", "../a{b}^c|d\\e f")
+            .with_text("x");
+        let img = Element::new(Kind::Image).with_attr("uri", "my pic.png");
+        let doc = doc_with(vec![
+            Element::new(Kind::Paragraph).with_child(reference),
+            img,
+        ]);
+        let (html, _) = render(&doc);
+        assert_eq!(
+            html,
+            "<p><a class=\"reference external\" href=\"../a%7Bb%7D%5Ec%7Cd%5Ce%20f\">x</a></p>\n<img alt=\"my pic.png\" src=\"my%20pic.png\" />\n"
+        );
     }
 
     #[test]
