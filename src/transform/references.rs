@@ -239,56 +239,109 @@ pub(crate) fn section_ids(doc: &mut Doc, settings: &Settings) {
 
 // ---- PropagateTargets (260) ----
 
+/// A block-level target without reference (`.. _name:`).
+fn propagatable(doc: &Doc, t: Id) -> bool {
+    let Some(parent) = doc.parent(t) else {
+        return false;
+    };
+    !doc.kind(parent).is_some_and(is_text_element)
+        && !["refid", "refuri", "refname"].iter().any(|k| doc.has(t, k))
+}
+
+/// The element a target's ids and names move to, if any.
+fn propagation_target(doc: &Doc, t: Id) -> Option<Id> {
+    let mut next = doc.next_node(t, true);
+    while let Some(n) = next.filter(|&n| doc.is(n, Kind::SystemMessage)) {
+        next = doc.next_node(n, false);
+    }
+    let next = next?;
+    let nk = doc.kind(next)?;
+    let targetable = matches!(nk, Kind::Citation | Kind::Footnote);
+    ((!is_invisible(nk) && !targetable) || nk == Kind::Target).then_some(next)
+}
+
+/// Moves the ids and names of empty targets to the next element. A run of
+/// such targets passes them along; docutils copies the growing lists at
+/// each step (quadratic), so here each target's own ids are handed over
+/// once and the receiving element gets them all at the end.
 pub(crate) fn propagate_targets(doc: &mut Doc) {
+    // Per receiving node, the targets that moved into it, in order.
+    let mut carried: HashMap<Id, Vec<Id>> = HashMap::new();
+    let mut own: HashMap<Id, (Vec<String>, Vec<String>)> = HashMap::new();
+    let mut receivers: Vec<Id> = Vec::new();
     for t in doc.findall_kind(Kind::Target) {
-        let Some(parent) = doc.parent(t) else {
+        if !propagatable(doc, t) {
+            continue;
+        }
+        let Some(next) = propagation_target(doc, t) else {
             continue;
         };
-        if doc.kind(parent).is_some_and(is_text_element)
-            || ["refid", "refuri", "refname"].iter().any(|k| doc.has(t, k))
-        {
-            continue;
-        }
-        let mut next = doc.next_node(t, true);
-        while let Some(n) = next.filter(|&n| doc.is(n, Kind::SystemMessage)) {
-            next = doc.next_node(n, false);
-        }
-        let Some(next) = next else {
+        let Some(first) = first_carried_id(doc, t, &carried, &own) else {
             continue;
         };
-        let Some(nk) = doc.kind(next) else {
-            continue;
-        };
-        let targetable = matches!(nk, Kind::Citation | Kind::Footnote);
-        if (is_invisible(nk) || targetable) && nk != Kind::Target {
-            continue;
+        let ids = std::mem::take(&mut doc.attrs_mut(t).ids);
+        let names = std::mem::take(&mut doc.attrs_mut(t).names);
+        own.insert(t, (ids, names));
+        let list = carried.entry(next).or_default();
+        if list.is_empty() {
+            receivers.push(next);
         }
-        let ids = doc.attrs(t).ids.clone();
-        let names = doc.attrs(t).names.clone();
-        let Some(first) = ids.first().cloned() else {
-            continue;
-        };
-        doc.attrs_mut(next).ids.extend(ids.iter().cloned());
-        doc.attrs_mut(next).names.extend(names.iter().cloned());
-        for i in &ids {
-            doc.ids.insert(i.clone(), next);
-            doc.nodes[next].expect_by_id.push((i.clone(), t));
-        }
-        for n in &names {
-            doc.nodes[next].expect_by_name.push((n.clone(), t));
-        }
-        let by_name = doc.nodes[t].expect_by_name.clone();
-        let by_id = doc.nodes[t].expect_by_id.clone();
-        doc.nodes[next].expect_by_name.extend(by_name);
-        doc.nodes[next].expect_by_id.extend(by_id);
-        if doc.is(parent, Kind::Figure) && nk == Kind::Caption {
+        list.push(t);
+        let parent = doc.parent(t);
+        if parent.is_some_and(|p| doc.is(p, Kind::Figure)) && doc.is(next, Kind::Caption) {
             doc.detach(t);
             continue;
         }
         doc.set(t, "refid", first);
-        doc.attrs_mut(t).ids.clear();
-        doc.attrs_mut(t).names.clear();
         doc.note_refid(t);
+    }
+    for r in receivers {
+        // Targets that moved on themselves hand everything to their receiver.
+        if own.contains_key(&r) {
+            continue;
+        }
+        let mut ids = Vec::new();
+        let mut names = Vec::new();
+        let mut stack: Vec<Id> = carried
+            .get(&r)
+            .into_iter()
+            .flatten()
+            .rev()
+            .copied()
+            .collect();
+        while let Some(t) = stack.pop() {
+            if let Some((i, n)) = own.get(&t) {
+                ids.extend(i.iter().map(|x| (x.clone(), t)));
+                names.extend(n.iter().map(|x| (x.clone(), t)));
+            }
+            stack.extend(carried.get(&t).into_iter().flatten().rev());
+        }
+        for (id, t) in &ids {
+            doc.ids.insert(id.clone(), r);
+            doc.nodes[r].expect_by_id.push((id.clone(), *t));
+        }
+        doc.nodes[r].expect_by_name.extend(names.iter().cloned());
+        let a = doc.attrs_mut(r);
+        a.ids.extend(ids.into_iter().map(|x| x.0));
+        a.names.extend(names.into_iter().map(|x| x.0));
+    }
+}
+
+/// The first id a target has once the targets before it moved in: its own,
+/// else the first one carried in.
+fn first_carried_id(
+    doc: &Doc,
+    t: Id,
+    carried: &HashMap<Id, Vec<Id>>,
+    own: &HashMap<Id, (Vec<String>, Vec<String>)>,
+) -> Option<String> {
+    let mut cur = t;
+    loop {
+        let ids = own.get(&cur).map_or(&doc.attrs(cur).ids, |o| &o.0);
+        if let Some(i) = ids.first() {
+            return Some(i.clone());
+        }
+        cur = *carried.get(&cur)?.first()?;
     }
 }
 

@@ -3,7 +3,7 @@
 //! `/work/notes/E/gen_fixtures.py` (input tree, transforms, expected tree).
 
 use super::{Settings, apply_named};
-use crate::doctree::Element;
+use crate::doctree::{Element, Node};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -92,5 +92,74 @@ fn docutils_pipeline_suite() {
     assert!(
         passed >= MIN_PIPELINE_PASSING,
         "{passed} < {MIN_PIPELINE_PASSING}"
+    );
+}
+
+/// A document with `n` of each construct the passes scan: block targets
+/// before one paragraph, unknown references in one paragraph, comments,
+/// footnotes and their references, substitution references.
+fn big_document(n: usize) -> Element {
+    use crate::doctree::Kind;
+    let mut doc = Element::new(Kind::Document).with_attr("source", "big");
+    for i in 0..n {
+        let mut t = Element::new(Kind::Target);
+        t.attrs.ids.push(format!("t{i}"));
+        t.attrs.names.push(format!("t{i}"));
+        doc.push(t);
+    }
+    let mut para = Element::new(Kind::Paragraph).with_line(1);
+    for i in 0..n {
+        para.push(
+            Element::new(Kind::Reference)
+                .with_attr("refname", format!("missing{i}"))
+                .with_attr("name", format!("missing{i}"))
+                .with_text(format!("missing{i}")),
+        );
+        let mut fr = Element::new(Kind::FootnoteReference).with_attr("auto", "1");
+        fr.attrs.ids.push(format!("fr{i}"));
+        para.push(fr);
+        para.push(Element::new(Kind::SubstitutionReference).with_attr("refname", "s"));
+        para.push(Node::text(" "));
+    }
+    doc.push(para);
+    for i in 0..n {
+        doc.push(Element::new(Kind::Comment).with_text("TEASER_END"));
+        let mut f = Element::new(Kind::Footnote).with_attr("auto", "1");
+        f.attrs.ids.push(format!("f{i}"));
+        doc.push(f.with_child(Element::new(Kind::Paragraph).with_text("note")));
+    }
+    let mut def = Element::new(Kind::SubstitutionDefinition).with_text("sub");
+    def.attrs.names.push("s".into());
+    doc.push(def);
+    doc
+}
+
+fn time_apply(n: usize) -> std::time::Duration {
+    let mut doc = big_document(n);
+    let start = std::time::Instant::now();
+    super::apply(&mut doc, &Settings::default(), &mut Vec::new());
+    start.elapsed()
+}
+
+/// Four times the input must not take much more than four times as long.
+#[test]
+#[ignore]
+fn pass_times() {
+    for &p in super::DEFAULT_PASSES {
+        let mut doc = big_document(4_000);
+        let start = std::time::Instant::now();
+        super::apply_passes(&mut doc, &[p], &Settings::default(), &mut Vec::new());
+        eprintln!("{p:?}: {:?}", start.elapsed());
+    }
+}
+
+#[test]
+fn passes_are_linear() {
+    let small = time_apply(2_000);
+    let large = time_apply(8_000);
+    eprintln!("2k: {small:?}, 8k: {large:?}");
+    assert!(
+        large < small * 10 + std::time::Duration::from_millis(50),
+        "superlinear: 2k {small:?}, 8k {large:?}"
     );
 }
