@@ -4367,4 +4367,182 @@ c &amp;= d
             r###""###,
         );
     }
+
+    #[test]
+    fn docutils_docinfo_all() {
+        check(
+            r###"
+<document source="test.rst">
+    <docinfo>
+        <authors>
+            <author>
+                Ann
+            <author>
+                Bob
+        <organization>
+            Org
+        <address xml:space="preserve">
+            1 Street
+            Town
+        <contact>
+            <reference refuri="mailto:me@example.org">
+                me@example.org
+        <version>
+            2
+        <revision>
+            3
+        <status>
+            draft
+        <copyright>
+            Public domain
+    <topic classes="dedication">
+        <title>
+            Dedication
+        <paragraph>
+            To all.
+    <topic classes="abstract">
+        <title>
+            Abstract
+        <paragraph>
+            Short.
+    <paragraph>
+        Body.
+"###,
+            r###"<dl class="docinfo">
+<dt class="authors">Authors<span class="colon">:</span></dt>
+<dd class="authors"><p>Ann</p>
+<p>Bob</p>
+</dd>
+<dt class="organization">Organization<span class="colon">:</span></dt>
+<dd class="organization">Org</dd>
+<dt class="address">Address<span class="colon">:</span></dt>
+<dd class="address"><pre class="address">1 Street
+Town
+</pre>
+</dd>
+<dt class="contact">Contact<span class="colon">:</span></dt>
+<dd class="contact"><a class="reference external" href="mailto:me&#64;example.org">me&#64;example.org</a></dd>
+<dt class="version">Version<span class="colon">:</span></dt>
+<dd class="version">2</dd>
+<dt class="revision">Revision<span class="colon">:</span></dt>
+<dd class="revision">3</dd>
+<dt class="status">Status<span class="colon">:</span></dt>
+<dd class="status">draft</dd>
+<dt class="copyright">Copyright<span class="colon">:</span></dt>
+<dd class="copyright">Public domain</dd>
+</dl>
+<div class="topic dedication" role="doc-dedication">
+<p class="topic-title">Dedication</p>
+<p>To all.</p>
+</div>
+<div class="topic abstract" role="doc-abstract">
+<p class="topic-title">Abstract</p>
+<p>Short.</p>
+</div>
+<p>Body.</p>
+"###,
+        );
+    }
+
+    #[test]
+    fn docutils_details_and_html5_classes() {
+        check(
+            r###"
+<document source="test.rst">
+    <definition_list classes="details open">
+        <definition_list_item>
+            <term>
+                Summary
+            <definition>
+                <paragraph>
+                    Hidden details.
+    <field_list classes="field-indent-3em">
+        <field>
+            <field_name>
+                a
+            <field_body>
+                <paragraph>
+                    b
+    <container classes="ins">
+        <paragraph>
+            Inserted.
+    <paragraph>
+        <inline classes="del">
+            old
+         
+        <inline classes="mark">
+            hi
+    <paragraph classes="language-de">
+        German paragraph.
+"###,
+            r###"<div class="details open">
+<details open="open">
+<summary>Summary</summary>
+<p>Hidden details.</p>
+</details>
+</div>
+<dl class="field-list simple" style="--field-indent: 3em;">
+<dt>a<span class="colon">:</span></dt>
+<dd><p>b</p>
+</dd>
+</dl>
+<ins class="docutils container">
+<p>Inserted.</p>
+</ins>
+<p><del>old</del> <mark>hi</mark></p>
+<p lang="de">German paragraph.</p>
+"###,
+        );
+    }
+
+    #[test]
+    fn docutils_option_and_video() {
+        check(
+            r###"
+<document source="test.rst">
+    <option_list>
+        <option_list_item>
+            <option_group>
+                <option>
+                    <option_string>
+                        -x
+                <option>
+                    <option_string>
+                        --exec
+                    <option_argument delimiter=" ">
+                        CMD
+            <description>
+                <paragraph>
+                    run
+        <option_list_item>
+            <option_group>
+                <option>
+                    <option_string>
+                        --a
+                    <option_argument delimiter="=">
+                        B
+                <option>
+                    <option_string>
+                        -c
+                    <option_argument delimiter=" ">
+                        D
+            <description>
+                <paragraph>
+                    two
+    <image classes="controls" uri="clip.mp4" width="320">
+"###,
+            r###"<dl class="option-list">
+<dt><kbd><span class="option">-x</span>, <span class="option">--exec <var>CMD</var></span></kbd></dt>
+<dd><p>run</p>
+</dd>
+<dt><kbd><span class="option">--a=<var>B</var></span>, <span class="option">-c <var>D</var></span></kbd></dt>
+<dd><p>two</p>
+</dd>
+</dl>
+<video controls="controls" src="clip.mp4" title="clip.mp4" width="320">
+<a href="clip.mp4">clip.mp4</a>
+</video>
+"###,
+        );
+    }
 }
