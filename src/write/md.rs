@@ -299,10 +299,12 @@ fn front_matter(meta: &Metadata, title: Option<&str>, diags: &mut Vec<Diagnostic
             Value::Sequence(meta.tags.iter().map(|t| s(t)).collect()),
         );
     }
+    // A YAML/TOML author list has no `author` string; join it.
+    let joined = (!meta.authors.is_empty()).then(|| meta.authors.join(", "));
     for (k, v) in [
-        ("category", &meta.category),
-        ("author", &meta.author),
-        ("description", &meta.description),
+        ("category", meta.category.as_ref()),
+        ("author", meta.author.as_ref().or(joined.as_ref())),
+        ("description", meta.description.as_ref()),
     ] {
         if let Some(v) = v {
             put(k, s(v));
@@ -728,6 +730,9 @@ impl<'a> Writer<'a> {
     }
 
     fn para(&mut self, e: &Element) {
+        if !e.attrs.classes.is_empty() {
+            self.diag(Level::Info, "paragraph classes dropped in Markdown", e);
+        }
         self.start(Tag::Paragraph);
         if let Some(html) = self.anchors(e, None) {
             self.ev.push(Event::InlineHtml(CowStr::from(html)));
@@ -1714,6 +1719,12 @@ mod tests {
         let d = doc(vec![el(Kind::Title).with_text("Other"), p("x")]);
         let (out, _) = md_with(&d, &meta, &Options::default());
         assert!(out.contains("\n# Other\n"), "{out}");
+        let listed = Metadata {
+            authors: vec!["A".into(), "B".into()],
+            ..Metadata::default()
+        };
+        let (out, _) = md_with(&doc(vec![p("x")]), &listed, &Options::default());
+        assert_eq!(out, "---\nauthor: A, B\n---\n\nx\n");
         let no_fm = Options {
             front_matter: false,
             ..Options::default()
