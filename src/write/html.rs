@@ -3057,6 +3057,39 @@ mod tests {
     }
 
     #[test]
+    fn specific_admonitions_get_their_titles() {
+        let kinds = [
+            (Kind::Attention, "Attention!"),
+            (Kind::Caution, "Caution!"),
+            (Kind::Danger, "!DANGER!"),
+            (Kind::Error, "Error"),
+            (Kind::Hint, "Hint"),
+            (Kind::Important, "Important"),
+            (Kind::Note, "Note"),
+            (Kind::Tip, "Tip"),
+            (Kind::Warning, "Warning"),
+        ];
+        for (kind, title) in kinds {
+            let doc = doc_with(vec![Element::new(kind).with_child(para("x"))]);
+            let (html, _) = render(&doc);
+            let name = kind.name();
+            assert_eq!(
+                html,
+                format!(
+                    "<aside class=\"admonition {name}\">\n<p class=\"admonition-title\">{title}</p>\n<p>x</p>\n</aside>\n"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn acronym_is_abbr() {
+        let acronym = Element::new(Kind::Acronym).with_text("NASA");
+        let doc = doc_with(vec![Element::new(Kind::Paragraph).with_child(acronym)]);
+        assert_eq!(render(&doc).0, "<p><abbr>NASA</abbr></p>\n");
+    }
+
+    #[test]
     fn urls_are_percent_encoded_where_invalid() {
         let reference = Element::new(Kind::Reference)
             .with_attr("refuri", "../a{b}^c|d\\e f")
@@ -4358,13 +4391,36 @@ c &amp;= d
     fn docutils_sectnum() {
         check(
             r###"
-<document ids="one" names="one" source="test.rst" title="One">
-    <title>
-        One
-    <subtitle ids="two" names="two">
-        Two
+<document source="test.rst">
+    <paragraph>
+        Intro.
+    <section ids="one" names="one">
+        <title auto="1">
+            <generated classes="sectnum">
+                1.   
+            One
+        <section ids="two" names="two">
+            <title auto="1">
+                <generated classes="sectnum">
+                    1.1.   
+                Two
+    <section ids="three" names="three">
+        <title auto="1">
+            <generated classes="sectnum">
+                2.   
+            Three
 "###,
-            r###""###,
+            r###"<p>Intro.</p>
+<section id="one">
+<h2><span class="sectnum">1. </span>One</h2>
+<section id="two">
+<h3><span class="sectnum">1.1. </span>Two</h3>
+</section>
+</section>
+<section id="three">
+<h2><span class="sectnum">2. </span>Three</h2>
+</section>
+"###,
         );
     }
 
