@@ -8,6 +8,7 @@
 //! characters are measured once, so parsing stays linear in the input.
 
 mod chars;
+mod lang;
 mod roles;
 mod uri;
 

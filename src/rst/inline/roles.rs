@@ -2,6 +2,7 @@
 //! canonical roles, custom roles from the `role` directive, the default
 //! role, and the role functions.
 
+use super::lang::LANGUAGE_ROLES;
 use super::{is_space, problematic, unescape};
 use crate::doctree::{Element, Kind, Level, Node};
 use crate::rst::state::DocState;
@@ -52,32 +53,32 @@ pub struct Roles {
 
 const DEFAULT_ROLE: &str = "title-reference";
 
+/// The role-name table of a language tag (`pt-BR` finds `pt_br`), as
+/// docutils' `LanguageImporter`; unknown languages use English.
+fn language_roles(tag: &str) -> (&'static str, &'static [(&'static str, &'static str)]) {
+    let mut tag = tag.to_lowercase().replace('-', "_");
+    loop {
+        if let Ok(i) = LANGUAGE_ROLES.binary_search_by(|(code, _)| code.cmp(&tag.as_str())) {
+            return LANGUAGE_ROLES[i];
+        }
+        match tag.rfind('_') {
+            Some(k) => tag.truncate(k),
+            None => break,
+        }
+    }
+    language_roles("en")
+}
+
+fn find_role(table: &[(&str, &'static str)], normname: &str) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(local, _)| *local == normname)
+        .map(|(_, c)| *c)
+}
+
 /// English role names to canonical names (`languages/en.py`).
 fn english_role(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "abbreviation" | "ab" => "abbreviation",
-        "acronym" | "ac" => "acronym",
-        "code" => "code",
-        "emphasis" => "emphasis",
-        "literal" => "literal",
-        "math" => "math",
-        "pep-reference" | "pep" => "pep-reference",
-        "rfc-reference" | "rfc" => "rfc-reference",
-        "strong" => "strong",
-        "subscript" | "sub" => "subscript",
-        "superscript" | "sup" => "superscript",
-        "title-reference" | "title" | "t" => "title-reference",
-        "raw" => "raw",
-        "index" | "i" => "index",
-        "anonymous-reference" => "anonymous-reference",
-        "citation-reference" => "citation-reference",
-        "footnote-reference" => "footnote-reference",
-        "named-reference" => "named-reference",
-        "substitution-reference" => "substitution-reference",
-        "uri-reference" | "uri" | "url" => "uri-reference",
-        "target" => "target",
-        _ => return None,
-    })
+    find_role(language_roles("en").1, name)
 }
 
 /// The canonical role registry (`_role_registry`).
@@ -120,13 +121,8 @@ fn lookup(state: &mut DocState, name: &str, line: u32) -> (Option<RoleDef>, Vec<
     let canonical: String = if name.is_empty() {
         DEFAULT_ROLE.to_owned()
     } else {
-        let lang = state.settings.language.clone();
-        let found = if lang == "en" {
-            english_role(&normname)
-        } else {
-            None
-        };
-        match found {
+        let (lang, table) = language_roles(&state.settings.language);
+        match find_role(table, &normname) {
             Some(c) => c.to_owned(),
             None => {
                 notes.push(format!(
