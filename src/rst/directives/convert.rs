@@ -74,6 +74,8 @@ pub enum Conv {
     FigWidth,
     /// Contents' `backlinks`.
     Backlinks,
+    /// `parser_name`: only the reStructuredText parser exists here.
+    ParserName,
 }
 
 const CSS_UNITS: [&str; 15] = [
@@ -144,6 +146,16 @@ impl Conv {
                 Some(a) if a.to_lowercase() == "image" => Ok(OptVal::Str("image".into())),
                 None => Err("'NoneType' object has no attribute 'lower'".into()),
                 a => length_or_percentage_or_unitless(a, "px").map(OptVal::Str),
+            },
+            Conv::ParserName => match arg.map(str::to_lowercase).as_deref() {
+                None | Some("") => Ok(OptVal::None),
+                Some(n @ ("rst" | "restructuredtext" | "rest" | "restx" | "rtxt" | "rstx")) => {
+                    Ok(OptVal::Str(n.to_owned()))
+                }
+                Some(n) => Err(format!(
+                    "Parser \"{}\" not found. No module named '{n}'",
+                    arg.unwrap_or("")
+                )),
             },
             Conv::Backlinks => match choice(arg, &["top", "entry", "none"])?.as_str() {
                 "none" => Ok(OptVal::None),

@@ -129,6 +129,34 @@ fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, String> {
         .unwrap_or(text))
 }
 
+/// docutils' `adapt_path`: a path inside an included file is relative to
+/// that file's folder. Normalised lexically (`a/../b` is `b`).
+pub(super) fn adapt_path(path: &str) -> String {
+    if path.starts_with('/') {
+        return path.to_owned();
+    }
+    let dir = INCLUDE_LOG.with(|log| {
+        log.borrow()
+            .last()
+            .and_then(|(p, _)| p.rsplit_once('/').map(|(d, _)| d.to_owned()))
+    });
+    let joined = match dir {
+        Some(d) => format!("{d}/{path}"),
+        None => path.to_owned(),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
 /// Python's `str.expandtabs`.
 pub(super) fn expand_tabs(text: &str, width: usize) -> String {
     if !text.contains('\t') {
@@ -185,7 +213,7 @@ pub static INCLUDE: Spec = Spec {
         ("literal", Conv::Flag),
         ("code", Conv::Unchanged),
         ("encoding", Conv::Encoding),
-        ("parser", Conv::Unchanged),
+        ("parser", Conv::ParserName),
         ("tab-width", Conv::Int),
         ("start-line", Conv::Int),
         ("end-line", Conv::Int),
@@ -206,13 +234,16 @@ fn include(parser: &mut Parser, d: &mut Directive) -> DirResult {
     let tab_width = int_opt(d, "tab-width").unwrap_or(parser.state.settings.tab_width as i64);
     let raw_path = d.arguments.first().map_or("", String::as_str);
     let path: String = raw_path.lines().map(str::trim).collect();
-    if path.starts_with('<') && path.ends_with('>') {
+    if let Some(name) = path.strip_prefix('<').and_then(|p| p.strip_suffix('>')) {
+        // docutils' standard include files are not bundled.
+        let shown = format!("docutils/parsers/rst/include/{name}");
         return Err(err(format!(
-            "Problems with \"{}\" directive path:\nFileNotFoundError: [Errno 2] No such file or directory: {}.",
+            "Problems with \"{}\" directive path:\nInputError: [Errno 2] No such file or directory: {}.",
             d.name,
-            py_repr(&path)
+            py_repr(&shown)
         )));
     }
+    let path = adapt_path(&path);
     let text = read_clipped(parser, d, &path)?;
     let tab = usize::try_from(tab_width).ok();
     if d.has("literal") {
@@ -402,7 +433,7 @@ fn raw(parser: &mut Parser, d: &mut Directive) -> DirResult {
             )));
         }
         d.content.join("\n")
-    } else if let Some(path) = d.opt_str("file").map(str::to_owned) {
+    } else if let Some(path) = d.opt_str("file").map(adapt_path) {
         if d.has("url") {
             return Err(err(format!(
                 "The \"file\" and \"url\" options may not be simultaneously specified for the \"{}\" directive.",

@@ -158,7 +158,7 @@ pub static LISTING: Spec = Spec {
         ("literal", Conv::Flag),
         ("code", Conv::Unchanged),
         ("encoding", Conv::Encoding),
-        ("parser", Conv::Unchanged),
+        ("parser", Conv::ParserName),
         ("tab-width", Conv::Int),
         ("start-line", Conv::Int),
         ("end-line", Conv::Int),

@@ -300,14 +300,14 @@ fn csv_data(parser: &mut Parser, d: &Directive) -> Result<Vec<String>, DirError>
         }
         return Ok(d.content.clone());
     }
-    if let Some(path) = d.opt_str("file") {
+    if let Some(path) = d.opt_str("file").map(super::misc::adapt_path) {
         if d.has("url") {
             return Err(err(format!(
                 "The \"file\" and \"url\" options may not be simultaneously specified for the \"{}\" directive.",
                 d.name
             )));
         }
-        let text = read_confined(parser, path, d.opt_str("encoding")).map_err(|e| match e {
+        let text = read_confined(parser, &path, d.opt_str("encoding")).map_err(|e| match e {
             // docutils prints `str(error)`, without the exception class.
             ReadError::Open(e) => DirError {
                 level: Level::Severe,
