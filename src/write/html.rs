@@ -1716,10 +1716,12 @@ impl<'d> Writer<'d> {
 
     fn tgroup(&mut self, e: &Element, cx: Ctx<'_>) {
         let colspecs: Vec<&Element> = e.elements().filter(|c| c.kind == Kind::Colspec).collect();
-        self.stubs = colspecs
+        // Saved and restored: a cell may hold a table of its own.
+        let stubs = colspecs
             .iter()
             .map(|c| c.get("stub").is_some_and(|s| s != "0"))
             .collect();
+        let outer = std::mem::replace(&mut self.stubs, stubs);
         // Column widths are written only when given (`:widths:` option).
         if !colspecs.is_empty() && has_class(cx.parent, "colwidths-given") {
             let widths: Vec<f64> = colspecs
@@ -1762,6 +1764,7 @@ impl<'d> Writer<'d> {
                 );
             }
         }
+        self.stubs = outer;
     }
 
     fn row(&mut self, e: &Element, cx: Ctx<'_>) {
@@ -1772,7 +1775,7 @@ impl<'d> Writer<'d> {
             match child {
                 Node::Element(c) if c.kind == Kind::Entry => {
                     let stub = self.stubs.get(column).copied().unwrap_or(false);
-                    column += 1 + span(c, "morecols");
+                    column = column.saturating_add(span(c, "morecols")).saturating_add(1);
                     self.entry(c, cx, head, stub);
                 }
                 Node::Element(c) => {
@@ -1796,10 +1799,10 @@ impl<'d> Writer<'d> {
         let tag = if pre.is_empty() { "td" } else { "th" };
         let mut atts = Vec::new();
         if e.get("morerows").is_some() {
-            atts.push(("rowspan", (span(e, "morerows") + 1).to_string()));
+            atts.push(("rowspan", span(e, "morerows").saturating_add(1).to_string()));
         }
         if e.get("morecols").is_some() {
-            atts.push(("colspan", (span(e, "morecols") + 1).to_string()));
+            atts.push(("colspan", span(e, "morecols").saturating_add(1).to_string()));
         }
         self.open(
             e,
@@ -3080,6 +3083,51 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn nested_table_keeps_outer_stub_columns() {
+        // `stub` marks the second column as a stub column.
+        fn table(stub: bool, cells: Vec<Element>) -> Element {
+            let colspec = Element::new(Kind::Colspec).with_attr("colwidth", "1");
+            let mut row = Element::new(Kind::Row);
+            for c in cells {
+                row.push(Element::new(Kind::Entry).with_child(c));
+            }
+            let mut tgroup = Element::new(Kind::Tgroup).with_attr("cols", "2");
+            tgroup.push(colspec.clone());
+            tgroup.push(colspec.with_attr("stub", if stub { "1" } else { "0" }));
+            tgroup.push(Element::new(Kind::Tbody).with_child(row));
+            Element::new(Kind::Table).with_child(tgroup)
+        }
+        let inner = table(false, vec![para("i"), para("j")]);
+        let outer = table(true, vec![inner, para("b")]);
+        let (html, _) = render(&doc_with(vec![outer]));
+        assert!(
+            html.starts_with("<table>\n<tbody>\n<tr><td><table>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<tr><td><p>i</p></td>\n<td><p>j</p></td>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("</table>\n</td>\n<th class=\"stub\"><p>b</p></th>"),
+            "{html}"
+        );
+        // Huge spans do not overflow.
+        let mut cell = Element::new(Kind::Entry).with_attr("morecols", usize::MAX.to_string());
+        cell.push(para("x"));
+        let row = Element::new(Kind::Row).with_child(cell);
+        let tgroup =
+            Element::new(Kind::Tgroup).with_child(Element::new(Kind::Tbody).with_child(row));
+        let (html, _) = render(&doc_with(vec![
+            Element::new(Kind::Table).with_child(tgroup),
+        ]));
+        assert!(
+            html.contains(&format!("colspan=\"{}\"", usize::MAX)),
+            "{html}"
+        );
     }
 
     #[test]
