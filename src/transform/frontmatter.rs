@@ -3,6 +3,7 @@
 
 use super::Settings;
 use super::doc::{Doc, Id, fully_normalize_name, make_id};
+use super::lang::{self, Lang};
 use crate::doctree::{Kind, Level};
 
 fn is_prebibliographic(kind: Option<Kind>) -> bool {
@@ -133,20 +134,23 @@ pub(crate) fn section_subtitle(doc: &mut Doc, settings: &Settings) {
 
 // ---- DocInfo (340) ----
 
-const BIBLIO: [(&str, Kind); 12] = [
-    ("author", Kind::Author),
-    ("authors", Kind::Authors),
-    ("organization", Kind::Organization),
-    ("address", Kind::Address),
-    ("contact", Kind::Contact),
-    ("version", Kind::Version),
-    ("revision", Kind::Revision),
-    ("status", Kind::Status),
-    ("date", Kind::Date),
-    ("copyright", Kind::Copyright),
-    ("dedication", Kind::Topic),
-    ("abstract", Kind::Topic),
-];
+/// The element of a canonical bibliographic field name.
+fn biblio_kind(canonical: &str) -> Option<Kind> {
+    Some(match canonical {
+        "author" => Kind::Author,
+        "authors" => Kind::Authors,
+        "organization" => Kind::Organization,
+        "address" => Kind::Address,
+        "contact" => Kind::Contact,
+        "version" => Kind::Version,
+        "revision" => Kind::Revision,
+        "status" => Kind::Status,
+        "date" => Kind::Date,
+        "copyright" => Kind::Copyright,
+        "dedication" | "abstract" => Kind::Topic,
+        _ => return None,
+    })
+}
 
 pub(crate) fn doc_info(doc: &mut Doc, settings: &Settings) {
     if !settings.docinfo_xform {
@@ -167,14 +171,15 @@ pub(crate) fn doc_info(doc: &mut Doc, settings: &Settings) {
         )
     };
     let biblioindex = first_child_not(doc, root, titular).unwrap_or(0);
-    let nodelist = extract_bibliographic(doc, candidate);
+    let lang = lang::get(&settings.language_code);
+    let nodelist = extract_bibliographic(doc, candidate, lang);
     doc.detach(candidate);
     for (k, n) in nodelist.into_iter().enumerate() {
         doc.insert(root, biblioindex + k, n);
     }
 }
 
-fn extract_bibliographic(doc: &mut Doc, field_list: Id) -> Vec<Id> {
+fn extract_bibliographic(doc: &mut Doc, field_list: Id, lang: &Lang) -> Vec<Id> {
     let docinfo = doc.new_el(Kind::Docinfo);
     let mut dedication = None;
     let mut abstract_ = None;
@@ -188,7 +193,7 @@ fn extract_bibliographic(doc: &mut Doc, field_list: Id) -> Vec<Id> {
             .unwrap_or_default();
         let normed = fully_normalize_name(&name);
         let seen = [dedication.is_some(), abstract_.is_some()];
-        let ok = bibliographic_field(doc, field, &name, &normed, docinfo, seen)
+        let ok = bibliographic_field(doc, field, &name, &normed, docinfo, seen, lang)
             .map(|topic| match topic {
                 Some((t, true)) => dedication = Some(t),
                 Some((t, false)) => abstract_ = Some(t),
@@ -227,39 +232,34 @@ fn bibliographic_field(
     normed: &str,
     docinfo: Id,
     seen: [bool; 2],
+    lang: &Lang,
 ) -> Result<Option<(Id, bool)>, ()> {
-    let kind = BIBLIO
-        .iter()
-        .find(|(n, _)| *n == normed)
-        .map(|&(_, k)| k)
-        .ok_or(())?;
+    let canonical = lang.field(normed).ok_or(())?;
+    let kind = biblio_kind(canonical).ok_or(())?;
     if doc.children(field).len() != 2 || !check_empty(doc, field, name) {
         return Err(());
     }
     let body = doc.children(field)[1];
     match kind {
         Kind::Topic => {
-            if seen[usize::from(normed != "dedication")] {
+            let dedication = canonical == "dedication";
+            if seen[usize::from(!dedication)] {
                 let text = format!("There can only be one \"{name}\" field.");
                 field_warning(doc, field, &text);
                 return Err(());
             }
-            let label = if normed == "dedication" {
-                "Dedication"
-            } else {
-                "Abstract"
-            };
             let topic = doc.new_el(Kind::Topic);
-            doc.attrs_mut(topic).classes.push(normed.to_owned());
+            doc.attrs_mut(topic).classes.push(canonical.to_owned());
+            let label = lang.label(canonical);
             let title = doc.new_text_el(Kind::Title, label);
             doc.append(topic, title);
             for c in doc.children(body).to_vec() {
                 doc.append(topic, c);
             }
-            Ok(Some((topic, normed == "dedication")))
+            Ok(Some((topic, dedication)))
         }
         Kind::Authors => {
-            extract_authors(doc, field, name, docinfo)?;
+            extract_authors(doc, field, name, docinfo, lang)?;
             Ok(None)
         }
         _ => {
@@ -410,11 +410,17 @@ fn roman(mut n: usize) -> Option<String> {
     Some(out)
 }
 
-fn extract_authors(doc: &mut Doc, field: Id, name: &str, docinfo: Id) -> Result<(), ()> {
+fn extract_authors(
+    doc: &mut Doc,
+    field: Id,
+    name: &str,
+    docinfo: Id,
+    lang: &Lang,
+) -> Result<(), ()> {
     let body = doc.children(field)[1];
     let kids = doc.children(body).to_vec();
     let authors = match kids.as_slice() {
-        [one] if doc.is(*one, Kind::Paragraph) => authors_from_paragraph(doc, body),
+        [one] if doc.is(*one, Kind::Paragraph) => authors_from_paragraph(doc, body, lang),
         [one] if doc.is(*one, Kind::BulletList) => authors_from_list(doc, *one),
         [_] => None,
         _ => authors_from_paragraphs(doc, &kids),
@@ -425,8 +431,9 @@ fn extract_authors(doc: &mut Doc, field: Id, name: &str, docinfo: Id) -> Result<
         .filter(|a| !a.is_empty())
         .collect();
     if authors.is_empty() {
+        let seps: String = lang.author_separators.iter().collect();
         let text = format!(
-            "Cannot extract \"{name}\" from bibliographic field:\nBibliographic field \"{name}\" must contain either\n a single paragraph (with author names separated by a character from the set \";,\"),\n multiple paragraphs (one per author),\n or a bullet list with one author name per item.\nNote: Leading initials can cause (mis)recognizing names as enumerated list."
+            "Cannot extract \"{name}\" from bibliographic field:\nBibliographic field \"{name}\" must contain either\n a single paragraph (with author names separated by a character from the set \"{seps}\"),\n multiple paragraphs (one per author),\n or a bullet list with one author name per item.\nNote: Leading initials can cause (mis)recognizing names as enumerated list."
         );
         field_warning(doc, field, &text);
         return Err(());
@@ -443,7 +450,7 @@ fn extract_authors(doc: &mut Doc, field: Id, name: &str, docinfo: Id) -> Result<
     Ok(())
 }
 
-fn authors_from_paragraph(doc: &mut Doc, body: Id) -> Option<Vec<Vec<Id>>> {
+fn authors_from_paragraph(doc: &mut Doc, body: Id, lang: &Lang) -> Option<Vec<Vec<Id>>> {
     let text: String = doc
         .findall(body, |n| n.kind.is_none())
         .into_iter()
@@ -453,7 +460,7 @@ fn authors_from_paragraph(doc: &mut Doc, body: Id) -> Option<Vec<Vec<Id>>> {
         return None;
     }
     let mut parts: Vec<&str> = vec![&text];
-    for sep in [';', ','] {
+    for &sep in lang.author_separators {
         let split: Vec<&str> = text.split(sep).collect();
         parts = split;
         if parts.len() > 1 {

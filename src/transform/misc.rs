@@ -120,6 +120,29 @@ fn warn(doc: &mut Doc, text: &str, node: Id) {
     }
 }
 
+// ---- writer_aux.Admonitions (920) ----
+
+/// Specific admonitions (`note`, ...) become generic ones with a title.
+pub(crate) fn admonitions(doc: &mut Doc, settings: &Settings) {
+    let lang = super::lang::get(&settings.language_code);
+    let found = doc.findall(doc.root, |n| {
+        n.kind
+            .is_some_and(|k| k == Kind::Admonition || k.is_specific_admonition())
+    });
+    for a in found {
+        let Some(kind) = doc.kind(a) else {
+            continue;
+        };
+        doc.attrs_mut(a).classes.push(kind.name().to_owned());
+        if kind == Kind::Admonition {
+            continue;
+        }
+        doc.nodes[a].kind = Some(Kind::Admonition);
+        let title = doc.new_text_el(Kind::Title, lang.label(kind.name()));
+        doc.insert(a, 0, title);
+    }
+}
+
 // ---- Nikola's teaser ----
 
 /// `.. TEASER_END` (or `END_TEASER`, optionally `: more text`) comments

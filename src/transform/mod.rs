@@ -7,6 +7,7 @@
 
 mod doc;
 mod frontmatter;
+mod lang;
 mod leftovers;
 mod misc;
 mod parts;
@@ -46,6 +47,9 @@ pub struct Settings {
     pub title: Option<String>,
     /// Nikola: turn `.. TEASER_END` comments into `teaser-end` comments.
     pub teaser: bool,
+    /// docutils' `language_code`: bibliographic field names, generated
+    /// titles (`Abstract`, admonition labels).
+    pub language_code: String,
 }
 
 impl Default for Settings {
@@ -63,6 +67,7 @@ impl Default for Settings {
             line_length_limit: 10_000,
             title: None,
             teaser: true,
+            language_code: "en".to_owned(),
         }
     }
 }
@@ -93,6 +98,8 @@ pub enum Pass {
     Messages,
     FilterMessages,
     TestMessages,
+    /// writer_aux.Admonitions (for writers without specific admonitions).
+    Admonitions,
 }
 
 impl Pass {
@@ -122,6 +129,7 @@ impl Pass {
             Pass::Messages => 860,
             Pass::FilterMessages => 870,
             Pass::TestMessages => 880,
+            Pass::Admonitions => 920,
         }
     }
 
@@ -152,6 +160,7 @@ impl Pass {
             "Messages" => Pass::Messages,
             "FilterMessages" => Pass::FilterMessages,
             "TestMessages" => Pass::TestMessages,
+            "Admonitions" => Pass::Admonitions,
             _ => return None,
         })
     }
@@ -268,6 +277,7 @@ fn run(doc: &mut Doc, pass: Pass, pending: Option<Id>, settings: &Settings) {
         (Pass::Messages, _) => universal::messages(doc),
         (Pass::FilterMessages, _) => universal::filter_messages(doc, settings),
         (Pass::TestMessages, _) => universal::test_messages(doc),
+        (Pass::Admonitions, _) => misc::admonitions(doc, settings),
         _ => {}
     }
 }

@@ -25,6 +25,9 @@ fn settings_for(case: &Case) -> Settings {
         match k.as_str() {
             "legacy_ids" => s.legacy_ids = v.as_bool().unwrap_or(true),
             "strip_comments" => s.strip_comments = v.as_bool().unwrap_or(false),
+            "language_code" => {
+                s.language_code = v.as_str().unwrap_or("en").to_owned();
+            }
             "report_level" => s.report_level = v.as_u64().unwrap_or(2) as u8,
             "line_length_limit" => {
                 s.line_length_limit = v.as_u64().unwrap_or(10_000) as usize;
@@ -63,7 +66,7 @@ fn run_cases(data: &str, pipeline: bool) -> (usize, Vec<String>) {
 }
 
 /// The pass count may only go up: raise `MIN_PASSING` when it does.
-const MIN_PASSING: usize = 165;
+const MIN_PASSING: usize = 169;
 
 #[test]
 fn docutils_transform_suite() {
