@@ -3130,6 +3130,214 @@ mod tests {
         );
     }
 
+    /// Random trees of every kind with odd attributes never make the
+    /// writer panic, and its output has balanced `<section>` tags.
+    #[test]
+    fn random_trees_do_not_panic() {
+        const KINDS: &[Kind] = &[
+            Kind::Abbreviation,
+            Kind::Acronym,
+            Kind::Address,
+            Kind::Admonition,
+            Kind::Attention,
+            Kind::Attribution,
+            Kind::Author,
+            Kind::Authors,
+            Kind::BlockQuote,
+            Kind::BulletList,
+            Kind::Caption,
+            Kind::Caution,
+            Kind::Citation,
+            Kind::CitationReference,
+            Kind::Classifier,
+            Kind::Colspec,
+            Kind::Comment,
+            Kind::Compound,
+            Kind::Contact,
+            Kind::Container,
+            Kind::Copyright,
+            Kind::Danger,
+            Kind::Date,
+            Kind::Decoration,
+            Kind::Definition,
+            Kind::DefinitionList,
+            Kind::DefinitionListItem,
+            Kind::Description,
+            Kind::Docinfo,
+            Kind::DoctestBlock,
+            Kind::Document,
+            Kind::Emphasis,
+            Kind::Entry,
+            Kind::EnumeratedList,
+            Kind::Error,
+            Kind::Field,
+            Kind::FieldBody,
+            Kind::FieldList,
+            Kind::FieldName,
+            Kind::Figure,
+            Kind::Footer,
+            Kind::Footnote,
+            Kind::FootnoteReference,
+            Kind::Generated,
+            Kind::Header,
+            Kind::Hint,
+            Kind::Image,
+            Kind::Important,
+            Kind::Inline,
+            Kind::Label,
+            Kind::Legend,
+            Kind::Line,
+            Kind::LineBlock,
+            Kind::ListItem,
+            Kind::Literal,
+            Kind::LiteralBlock,
+            Kind::Math,
+            Kind::MathBlock,
+            Kind::Meta,
+            Kind::Note,
+            Kind::Option,
+            Kind::OptionArgument,
+            Kind::OptionGroup,
+            Kind::OptionList,
+            Kind::OptionListItem,
+            Kind::OptionString,
+            Kind::Organization,
+            Kind::Paragraph,
+            Kind::Pending,
+            Kind::Problematic,
+            Kind::Raw,
+            Kind::Reference,
+            Kind::Revision,
+            Kind::Row,
+            Kind::Rubric,
+            Kind::Section,
+            Kind::Sidebar,
+            Kind::Status,
+            Kind::Strong,
+            Kind::Subscript,
+            Kind::SubstitutionDefinition,
+            Kind::SubstitutionReference,
+            Kind::Subtitle,
+            Kind::Superscript,
+            Kind::SystemMessage,
+            Kind::Table,
+            Kind::Target,
+            Kind::Tbody,
+            Kind::Term,
+            Kind::Tgroup,
+            Kind::Thead,
+            Kind::Tip,
+            Kind::Title,
+            Kind::TitleReference,
+            Kind::Topic,
+            Kind::Transition,
+            Kind::Version,
+            Kind::Warning,
+        ];
+        const KEYS: &[&str] = &[
+            "refuri",
+            "refid",
+            "refname",
+            "uri",
+            "alt",
+            "width",
+            "height",
+            "scale",
+            "align",
+            "format",
+            "morecols",
+            "morerows",
+            "stub",
+            "colwidth",
+            "start",
+            "enumtype",
+            "level",
+            "type",
+            "line",
+            "delimiter",
+            "loading",
+            ".embed",
+            "name",
+            "content",
+        ];
+        const VALUES: &[&str] = &[
+            "",
+            "0",
+            "1",
+            "-1",
+            "50",
+            "1.5",
+            "abc",
+            "10%",
+            "3em",
+            "html",
+            "x.mp4",
+            "\"<&>\"",
+            "99999999999999999999999",
+            "NaN",
+            "1e999",
+            "é",
+            "--",
+            "\\\\",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        fn build(next: &mut impl FnMut(usize) -> usize, depth: usize) -> Element {
+            let mut e = Element::new(KINDS[next(KINDS.len())]);
+            for _ in 0..next(4) {
+                e.set(KEYS[next(KEYS.len())], VALUES[next(VALUES.len())]);
+            }
+            if next(3) == 0 {
+                e.attrs.classes.push(
+                    [
+                        "details",
+                        "code",
+                        "ln",
+                        "contents",
+                        "teaser-end",
+                        "language-x",
+                        "ins",
+                        "kbd",
+                        "colwidths-given",
+                        "field-indent-2",
+                    ][next(10)]
+                    .into(),
+                );
+            }
+            if next(4) == 0 {
+                e.attrs.ids = vec!["a".into(), "b".into()];
+                e.attrs.backrefs = vec!["r".into(); next(3)];
+            }
+            if depth < 5 {
+                for _ in 0..next(4) {
+                    if next(3) == 0 {
+                        e.push(Node::text(VALUES[next(VALUES.len())]));
+                    } else {
+                        e.push(build(next, depth + 1));
+                    }
+                }
+            }
+            e
+        }
+        for _ in 0..1500 {
+            let mut doc = Element::new(Kind::Document);
+            for _ in 0..next(4) {
+                doc.push(build(&mut next, 0));
+            }
+            let (html, _) = render(&doc);
+            assert_eq!(
+                html.matches("<section").count(),
+                html.matches("</section>").count()
+            );
+            page(&doc, &page_meta(), None);
+        }
+    }
+
     #[test]
     fn acronym_is_abbr() {
         let acronym = Element::new(Kind::Acronym).with_text("NASA");
