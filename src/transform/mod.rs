@@ -47,6 +47,10 @@ pub struct Settings {
     pub title: Option<String>,
     /// Nikola: turn `.. TEASER_END` comments into `teaser-end` comments.
     pub teaser: bool,
+    /// docutils' `strip_elements_with_classes`: elements to drop.
+    pub strip_elements_with_classes: Vec<String>,
+    /// docutils' `strip_classes`: class values to drop.
+    pub strip_classes: Vec<String>,
     /// docutils' `language_code`: bibliographic field names, generated
     /// titles (`Abstract`, admonition labels).
     pub language_code: String,
@@ -68,6 +72,8 @@ impl Default for Settings {
             title: None,
             teaser: true,
             language_code: "en".to_owned(),
+            strip_elements_with_classes: Vec::new(),
+            strip_classes: Vec::new(),
         }
     }
 }
@@ -82,6 +88,7 @@ pub enum Pass {
     DocTitle,
     DocInfo,
     SectionSubTitle,
+    StripClassesAndElements,
     AnonymousHyperlinks,
     IndirectHyperlinks,
     TargetNotes,
@@ -113,6 +120,7 @@ impl Pass {
             Pass::DocTitle => 320,
             Pass::DocInfo => 340,
             Pass::SectionSubTitle => 350,
+            Pass::StripClassesAndElements => 420,
             Pass::AnonymousHyperlinks => 440,
             Pass::IndirectHyperlinks => 460,
             Pass::TargetNotes => 540,
@@ -144,6 +152,7 @@ impl Pass {
             "DocTitle" => Pass::DocTitle,
             "DocInfo" => Pass::DocInfo,
             "SectionSubTitle" => Pass::SectionSubTitle,
+            "StripClassesAndElements" => Pass::StripClassesAndElements,
             "AnonymousHyperlinks" => Pass::AnonymousHyperlinks,
             "IndirectHyperlinks" => Pass::IndirectHyperlinks,
             "TargetNotes" => Pass::TargetNotes,
@@ -183,6 +192,7 @@ pub const DEFAULT_PASSES: &[Pass] = &[
     Pass::DocTitle,
     Pass::DocInfo,
     Pass::SectionSubTitle,
+    Pass::StripClassesAndElements,
     Pass::AnonymousHyperlinks,
     Pass::IndirectHyperlinks,
     Pass::Footnotes,
@@ -264,6 +274,7 @@ fn run(doc: &mut Doc, pass: Pass, pending: Option<Id>, settings: &Settings) {
         (Pass::DocTitle, _) => frontmatter::doc_title(doc, settings),
         (Pass::DocInfo, _) => frontmatter::doc_info(doc, settings),
         (Pass::SectionSubTitle, _) => frontmatter::section_subtitle(doc, settings),
+        (Pass::StripClassesAndElements, _) => universal::strip_classes_and_elements(doc, settings),
         (Pass::AnonymousHyperlinks, _) => references::anonymous_hyperlinks(doc),
         (Pass::IndirectHyperlinks, _) => references::indirect_hyperlinks(doc),
         (Pass::Footnotes, _) => references::footnotes(doc),

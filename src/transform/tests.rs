@@ -25,6 +25,19 @@ fn settings_for(case: &Case) -> Settings {
         match k.as_str() {
             "legacy_ids" => s.legacy_ids = v.as_bool().unwrap_or(true),
             "strip_comments" => s.strip_comments = v.as_bool().unwrap_or(false),
+            "strip_elements_with_classes" | "strip_classes" => {
+                let list = v
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect();
+                if k == "strip_classes" {
+                    s.strip_classes = list;
+                } else {
+                    s.strip_elements_with_classes = list;
+                }
+            }
             "language_code" => {
                 s.language_code = v.as_str().unwrap_or("en").to_owned();
             }

@@ -14,6 +14,28 @@ pub(crate) fn strip_comments(doc: &mut Doc, settings: &Settings) {
     }
 }
 
+/// Drops elements having a class of `strip_elements_with_classes`, then
+/// the class values of `strip_classes`.
+pub(crate) fn strip_classes_and_elements(doc: &mut Doc, settings: &Settings) {
+    let strip = &settings.strip_elements_with_classes;
+    if !strip.is_empty() {
+        let doomed = doc.findall(doc.root, |n| {
+            n.attrs.classes.iter().any(|c| strip.contains(c))
+        });
+        for d in doomed {
+            doc.detach(d);
+        }
+    }
+    if settings.strip_classes.is_empty() {
+        return;
+    }
+    for e in doc.findall(doc.root, |n| n.kind.is_some()) {
+        doc.attrs_mut(e)
+            .classes
+            .retain(|c| !settings.strip_classes.contains(c));
+    }
+}
+
 /// Puts messages not yet in the tree into a "Docutils System Messages"
 /// section at the end.
 pub(crate) fn messages(doc: &mut Doc) {
