@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Once;
+use std::sync::{Arc, Mutex, Once};
+use std::time::{Duration, Instant};
 
 #[derive(Deserialize)]
 struct Case {
@@ -201,6 +202,7 @@ fn run_suite(suite: &Suite, run: impl Fn(&Case) -> String) {
     let mut per_file: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut skipped = 0;
     let have_tree = docutils_tree().is_some();
+    let watchdog = Watchdog::spawn();
     // POSTCONV_CONFORMANCE=<substring of ids>: run only those, print diffs.
     let filter = std::env::var("POSTCONV_CONFORMANCE").ok();
     for case in &cases {
@@ -214,7 +216,10 @@ fn run_suite(suite: &Suite, run: impl Fn(&Case) -> String) {
         let file = case.id.split("::").next().unwrap_or("");
         let tally = per_file.entry(file).or_default();
         tally.1 += 1;
-        match outcome(case, &run) {
+        watchdog.start(&case.id);
+        let result = outcome(case, &run);
+        watchdog.stop();
+        match result {
             Outcome::Pass => {
                 tally.0 += 1;
                 passed.insert(case.id.as_str());
@@ -285,6 +290,49 @@ fn check_data(cases: &[Case]) {
             "{}: expected output is not pseudo-XML",
             case.id
         );
+    }
+}
+
+/// A case still running after this long is taken to hang (the parser must
+/// be linear); the process exits naming it, as a test cannot be cancelled.
+const HANG: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+struct Watchdog(Arc<Mutex<Option<(String, Instant)>>>);
+
+impl Watchdog {
+    fn spawn() -> Watchdog {
+        let dog = Watchdog(Arc::new(Mutex::new(None)));
+        let weak = Arc::downgrade(&dog.0);
+        std::thread::spawn(move || {
+            while let Some(slot) = weak.upgrade() {
+                let current = slot.lock().ok().and_then(|g| g.clone());
+                if let Some((id, since)) = current
+                    && since.elapsed() > HANG
+                {
+                    // Straight to stderr: the test's captured output is lost
+                    // when the process exits.
+                    let msg = format!("docutils conformance: {id} runs over {HANG:?}; aborting\n");
+                    let _ = std::io::Write::write_all(&mut std::io::stderr(), msg.as_bytes());
+                    std::process::exit(101);
+                }
+                drop(slot);
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        });
+        dog
+    }
+
+    fn start(&self, id: &str) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = Some((id.to_owned(), Instant::now()));
+        }
+    }
+
+    fn stop(&self) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = None;
+        }
     }
 }
 
