@@ -10,7 +10,11 @@ use crate::doctree::{Diagnostic, Element, Kind, Level, Node};
 use crate::source::Metadata;
 use std::collections::BTreeMap;
 
-/// The default page shell (`templates/page.html`).
+/// The default page shell (`templates/page.html`). A replacement template
+/// sees the same context: `title` (text), `title_html`, `subtitle`,
+/// `docinfo`, `body`, `header`, `footer`, `head` (extra `<meta>` tags)
+/// as HTML; `lang`; `date` (RFC 3339 or none); `math` (bool: load MathJax);
+/// `meta` (the post's `Metadata`, serialised).
 pub const PAGE_TEMPLATE: &str = include_str!("../../templates/page.html");
 
 #[derive(Clone, Debug)]
