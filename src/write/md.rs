@@ -462,6 +462,7 @@ struct Writer<'a> {
     /// Inside a heading or table cell: line breaks become spaces.
     one_line: bool,
     in_link: bool,
+    in_strong: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -480,6 +481,7 @@ impl<'a> Writer<'a> {
             depth: 0,
             one_line: false,
             in_link: false,
+            in_strong: false,
         }
     }
 
@@ -494,10 +496,37 @@ impl<'a> Writer<'a> {
     fn end(&mut self, tag: TagEnd) {
         if matches!(
             tag,
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Paragraph
+        ) && matches!(self.ev.last(), Some(Event::Start(t)) if t.to_end() == tag)
+        {
+            // `****` has no meaning, an empty paragraph no spelling: drop them.
+            self.ev.pop();
+            return;
+        }
+        if matches!(
+            tag,
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough
+        ) && let Some(Event::Text(prev)) = self.ev.last_mut()
+        {
+            // `*a *` is no emphasis: the space goes after the closer.
+            let kept = prev.trim_end().len();
+            if kept < prev.len() {
+                let space = prev[kept..].to_owned();
+                *prev = CowStr::from(prev[..kept].to_owned());
+                if kept == 0 {
+                    self.ev.pop();
+                }
+                self.ev.push(Event::End(tag));
+                self.ev.push(ev_text(space));
+                return;
+            }
+        }
+        if matches!(
+            tag,
             TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item
         ) {
             // Markdown drops whitespace at a block's end; so must the events.
-            while matches!(self.ev.last(), Some(Event::SoftBreak)) {
+            while matches!(self.ev.last(), Some(Event::SoftBreak | Event::HardBreak)) {
                 self.ev.pop();
             }
             self.trim_last_text();
@@ -605,11 +634,22 @@ impl<'a> Writer<'a> {
     }
 
     fn block(&mut self, e: &Element) {
+        let is_list = matches!(
+            e.kind,
+            Kind::BulletList
+                | Kind::EnumeratedList
+                | Kind::DefinitionList
+                | Kind::FieldList
+                | Kind::OptionList
+        );
+        if is_list && e.elements().next().is_none() {
+            return; // An empty list has no Markdown spelling.
+        }
         if !matches!(e.kind, Kind::Section | Kind::Paragraph)
             && let Some(html) = self.anchors(e, None)
         {
             self.start(Tag::Paragraph);
-            self.ev.push(Event::InlineHtml(CowStr::from(html)));
+            self.inline_html(&html);
             self.end(TagEnd::Paragraph);
         }
         match e.kind {
@@ -721,7 +761,7 @@ impl<'a> Writer<'a> {
         let end = TagEnd::from(tag.clone());
         self.start(tag);
         if let Some(html) = anchors {
-            self.ev.push(Event::InlineHtml(CowStr::from(html)));
+            self.inline_html(&html);
         }
         let was = std::mem::replace(&mut self.one_line, true);
         self.inlines(e);
@@ -735,7 +775,7 @@ impl<'a> Writer<'a> {
         }
         self.start(Tag::Paragraph);
         if let Some(html) = self.anchors(e, None) {
-            self.ev.push(Event::InlineHtml(CowStr::from(html)));
+            self.inline_html(&html);
         }
         self.inlines(e);
         self.end(TagEnd::Paragraph);
@@ -743,17 +783,23 @@ impl<'a> Writer<'a> {
 
     fn bold_para(&mut self, e: &Element) {
         self.start(Tag::Paragraph);
-        self.start(Tag::Strong);
-        self.inlines(e);
-        self.end(TagEnd::Strong);
+        self.strong(|w| w.inlines(e));
         self.end(TagEnd::Paragraph);
+    }
+
+    fn strong(&mut self, body: impl FnOnce(&mut Self)) {
+        self.start(Tag::Strong);
+        let was = std::mem::replace(&mut self.in_strong, true);
+        body(self);
+        self.in_strong = was;
+        self.end(TagEnd::Strong);
     }
 
     /// docutils' "compact" rule: each item one paragraph, maybe a sublist.
     fn is_tight(list: &Element) -> bool {
         list.elements().all(|item| {
             let mut paras = 0;
-            item.elements().enumerate().all(|(i, c)| match c.kind {
+            shown(item).enumerate().all(|(i, c)| match c.kind {
                 Kind::Paragraph => {
                     paras += 1;
                     i == 0 && paras == 1
@@ -799,10 +845,12 @@ impl<'a> Writer<'a> {
         if !tight {
             self.start(Tag::Paragraph);
         }
-        self.start(Tag::Strong);
-        term(self);
-        self.end(TagEnd::Strong);
-        let mut rest = body.iter().flat_map(|b| b.children.iter()).peekable();
+        self.strong(term);
+        let mut rest = body
+            .iter()
+            .flat_map(|b| b.children.iter())
+            .filter(|n| !n.as_element().is_some_and(is_invisible))
+            .peekable();
         if let Some(Node::Element(p)) = rest.peek()
             && p.kind == Kind::Paragraph
         {
@@ -821,10 +869,10 @@ impl<'a> Writer<'a> {
 
     /// Tight when every body is at most one paragraph.
     fn bodies_tight(bodies: &[&Element]) -> bool {
-        bodies.iter().map(|b| b.elements().count()).sum::<usize>() <= 1
+        bodies.iter().map(|b| shown(b).count()).sum::<usize>() <= 1
             && bodies
                 .iter()
-                .all(|b| b.elements().all(|c| c.kind == Kind::Paragraph))
+                .all(|b| shown(b).all(|c| c.kind == Kind::Paragraph))
     }
 
     fn definition_list(&mut self, e: &Element) {
@@ -1277,11 +1325,23 @@ impl<'a> Writer<'a> {
             if i > 0 {
                 self.line_break();
             }
-            let piece = if self.at_line_start() {
+            let mut piece = if self.at_line_start() {
                 piece.trim_start_matches([' ', '\t'])
             } else {
                 piece
             };
+            if let Some(Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)) =
+                self.ev.last()
+            {
+                // `* a*` is no emphasis: the space goes before the opener.
+                let body = piece.trim_start();
+                if body.len() < piece.len() {
+                    let at = self.ev.len() - 1;
+                    self.ev
+                        .insert(at, ev_text(&piece[..piece.len() - body.len()]));
+                    piece = body;
+                }
+            }
             if !piece.is_empty() {
                 self.ev.push(ev_text(piece));
             }
@@ -1298,6 +1358,31 @@ impl<'a> Writer<'a> {
         });
     }
 
+    /// Inline HTML as the parser reads it back: one event per tag, the
+    /// text between tags as text (the serialiser checks blocks that way).
+    fn inline_html(&mut self, html: &str) {
+        let mut rest = html;
+        while !rest.is_empty() {
+            let tag_len = rest
+                .starts_with('<')
+                .then(|| rest.find('>'))
+                .flatten()
+                .map(|i| i + 1);
+            match tag_len {
+                Some(n) => {
+                    self.ev
+                        .push(Event::InlineHtml(CowStr::from(rest[..n].to_owned())));
+                    rest = &rest[n..];
+                }
+                None => {
+                    let n = rest[1..].find('<').map_or(rest.len(), |i| i + 1);
+                    self.text(&rest[..n]);
+                    rest = &rest[n..];
+                }
+            }
+        }
+    }
+
     fn wrap(&mut self, tag: Tag<'static>, e: &Element) {
         let end = TagEnd::from(tag.clone());
         self.start(tag);
@@ -1308,7 +1393,9 @@ impl<'a> Writer<'a> {
     fn inline(&mut self, e: &Element) {
         match e.kind {
             Kind::Emphasis | Kind::TitleReference => self.wrap(Tag::Emphasis, e),
-            Kind::Strong => self.wrap(Tag::Strong, e),
+            // Strong in strong has no Markdown spelling (a bold term's markup).
+            Kind::Strong if self.in_strong => self.inlines(e),
+            Kind::Strong => self.strong(|w| w.inlines(e)),
             Kind::Literal => {
                 let code = e.astext().replace('\n', " ");
                 self.ev.push(Event::Code(CowStr::from(code)));
@@ -1343,7 +1430,7 @@ impl<'a> Writer<'a> {
             Kind::SystemMessage | Kind::Comment | Kind::Pending => {}
             Kind::Target => {
                 if let Some(html) = self.anchors(e, None) {
-                    self.ev.push(Event::InlineHtml(CowStr::from(html)));
+                    self.inline_html(&html);
                 }
                 self.inlines(e);
             }
@@ -1447,7 +1534,7 @@ impl<'a> Writer<'a> {
 
     fn raw_inline(&mut self, e: &Element) {
         if is_html_raw(e) {
-            self.ev.push(Event::InlineHtml(CowStr::from(e.astext())));
+            self.inline_html(&e.astext());
         } else {
             let fmt = e.get("format").unwrap_or("").to_owned();
             self.diag(
@@ -1470,6 +1557,35 @@ fn raw_html_block(text: &str) -> String {
         return html;
     }
     no_blank_lines(text.trim_start_matches('\n'))
+}
+
+/// Child elements that write something (for tight/loose decisions).
+fn shown(e: &Element) -> impl Iterator<Item = &Element> {
+    e.elements()
+        .filter(|c| !is_invisible(c) && !is_empty_block(c))
+}
+
+fn is_empty_block(e: &Element) -> bool {
+    match e.kind {
+        Kind::Paragraph => e
+            .children
+            .iter()
+            .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty())),
+        Kind::BulletList
+        | Kind::EnumeratedList
+        | Kind::DefinitionList
+        | Kind::FieldList
+        | Kind::OptionList => e.elements().next().is_none(),
+        _ => false,
+    }
+}
+
+/// Elements that write nothing (resolved targets, definitions, messages).
+fn is_invisible(e: &Element) -> bool {
+    matches!(
+        e.kind,
+        Kind::Target | Kind::SubstitutionDefinition | Kind::Pending | Kind::SystemMessage
+    ) || e.kind == Kind::Comment && !is_teaser(e)
 }
 
 fn is_html_raw(e: &Element) -> bool {
@@ -1845,6 +1961,59 @@ mod tests {
         let out = md(vec![raw, p("after")]);
         assert_eq!(out, "<div>&#10;\n    <p>indented</p>\n</div>\n\nafter\n");
         assert!(!html(&out).contains("<code>"), "{}", html(&out));
+    }
+
+    #[test]
+    fn strong_in_bold_term_and_inline_html_next_to_emphasis() {
+        let dl = el(Kind::DefinitionList).with_child(with_kids(
+            el(Kind::DefinitionListItem),
+            vec![
+                el(Kind::Term)
+                    .with_child(el(Kind::Strong).with_text("bold"))
+                    .with_text(" term"),
+                el(Kind::Definition).with_child(
+                    el(Kind::Paragraph)
+                        .with_child(el(Kind::Emphasis).with_text("em"))
+                        .with_text(" ")
+                        .with_child(
+                            el(Kind::Raw)
+                                .with_attr("format", "html")
+                                .with_text("<kbd>K</kbd>"),
+                        ),
+                ),
+            ],
+        ));
+        let (out, diags) = md_with(&doc(vec![dl]), &Metadata::default(), &Options::default());
+        assert_eq!(out, "- **bold term**\\\n  *em* <kbd>K</kbd>\n");
+        assert!(diags.iter().all(|d| d.level == Level::Info), "{diags:?}");
+    }
+
+    #[test]
+    fn emphasis_edge_spaces_move_outside() {
+        let d = el(Kind::Paragraph)
+            .with_text("a")
+            .with_child(el(Kind::Strong).with_text(" b "))
+            .with_text("c")
+            .with_child(el(Kind::Emphasis))
+            .with_child(el(Kind::Emphasis).with_text("d"));
+        let (out, diags) = md_with(&doc(vec![d]), &Metadata::default(), &Options::default());
+        assert_eq!(out, "a **b** c*d*\n");
+        assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn degenerate_blocks_never_need_the_html_fallback() {
+        let term = el(Kind::Term).with_child(el(Kind::Strong).with_text("t"));
+        let def = el(Kind::Definition)
+            .with_child(el(Kind::Target).with_attr("refuri", "u"))
+            .with_child(p("first"))
+            .with_child(el(Kind::Paragraph))
+            .with_child(el(Kind::EnumeratedList));
+        let dl = el(Kind::DefinitionList)
+            .with_child(with_kids(el(Kind::DefinitionListItem), vec![term, def]));
+        let (out, diags) = md_with(&doc(vec![dl]), &Metadata::default(), &Options::default());
+        assert_eq!(out, "- **t**\\\n  first\n");
+        assert!(diags.iter().all(|d| d.level == Level::Info), "{diags:?}");
     }
 
     #[test]
