@@ -511,6 +511,8 @@ fn lookup(name: &str) -> Option<(&'static Spec, bool)> {
         "listing" => &nikola::LISTING,
         "thumbnail" => &images::THUMBNAIL,
         "post-list" | "post_list" => &nikola::POST_LIST,
+        "soundcloud" | "soundcloud_playlist" => &nikola::SOUNDCLOUD,
+        "chart" => &nikola::CHART,
         _ => return None,
     };
     Some((spec, true))

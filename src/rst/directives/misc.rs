@@ -11,6 +11,10 @@ use crate::rst::inline;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
+/// Internal option naming the folder an include reads from (input cannot
+/// set it: option names come from the directive's spec).
+pub(super) const LISTING_ROOT: &str = ".root";
+
 /// Includes nested deeper than this are refused (besides circular ones).
 const MAX_INCLUDE_DEPTH: usize = 32;
 
@@ -59,12 +63,20 @@ pub(super) fn read_confined(
     path: &str,
     encoding: Option<&str>,
 ) -> Result<String, ReadError> {
-    let base: PathBuf = parser
-        .state
-        .settings
-        .base_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("."));
+    read_in(&source_root(parser), path, encoding)
+}
+
+/// The folder relative paths start from (`settings.base_dir`, else `.`).
+pub(super) fn source_root(parser: &Parser) -> PathBuf {
+    (parser.state.settings.base_dir.clone()).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Reads `path` relative to `base`, refusing anything outside `base`.
+pub(super) fn read_in(
+    base: &Path,
+    path: &str,
+    encoding: Option<&str>,
+) -> Result<String, ReadError> {
     let full = base.join(Path::new(path));
     let canon_base = base.canonicalize().map_err(|e| io_error_string(&e, path))?;
     let canon = full.canonicalize().map_err(|e| io_error_string(&e, path))?;
@@ -263,8 +275,13 @@ fn include(parser: &mut Parser, d: &mut Directive) -> DirResult {
 
 /// `read_file`: reads and clips by the line and text options.
 fn read_clipped(parser: &Parser, d: &Directive, path: &str) -> Result<String, DirError> {
+    // Nikola's `listing` reads from a `listings` folder found above the post.
+    let root = match d.opt_str(LISTING_ROOT) {
+        Some(r) => PathBuf::from(r),
+        None => source_root(parser),
+    };
     let mut text =
-        read_confined(parser, path, d.opt_str("encoding")).map_err(|e| e.to_dir_error(&d.name))?;
+        read_in(&root, path, d.opt_str("encoding")).map_err(|e| e.to_dir_error(&d.name))?;
     let (start, end) = (int_opt(d, "start-line"), int_opt(d, "end-line"));
     if start.is_some_and(|s| s != 0) || end.is_some() {
         let lines: Vec<&str> = text.lines().collect();

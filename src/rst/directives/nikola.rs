@@ -192,6 +192,19 @@ fn listing(parser: &mut Parser, d: &mut Directive) -> DirResult {
         d.options.push(("number-lines".into(), v));
     }
     d.arguments = vec![fpath.clone()];
+    // Nikola reads listings relative to the site root: the nearest folder
+    // at or above the post's that has a `listings` folder.
+    let start = super::misc::source_root(parser);
+    if let Some(root) = start
+        .ancestors()
+        .take(5)
+        .find(|a| a.join("listings").is_dir())
+    {
+        d.options.push((
+            super::misc::LISTING_ROOT.into(),
+            OptVal::Str(root.to_string_lossy().into_owned()),
+        ));
+    }
     let link = |text: &str, uri: String| {
         Element::new(Kind::Reference)
             .with_attr("name", text)
@@ -205,6 +218,149 @@ fn listing(parser: &mut Parser, d: &mut Directive) -> DirResult {
     let mut out: Vec<Node> = vec![para.into()];
     out.extend((INCLUDE.run)(parser, d)?);
     Ok(out)
+}
+
+pub static SOUNDCLOUD: Spec = Spec {
+    required: 1,
+    optional: 0,
+    final_ws: false,
+    options: &[
+        ("width", Conv::PositiveInt),
+        ("height", Conv::PositiveInt),
+        ("align", ALIGN),
+    ],
+    content: true,
+    run: soundcloud,
+};
+
+/// `soundcloud` (tracks) and `soundcloud_playlist` (playlists).
+fn soundcloud(_parser: &mut Parser, d: &mut Directive) -> DirResult {
+    no_content(d)?;
+    let sid = d.arguments.first().cloned().unwrap_or_default();
+    let playlist = d.name.to_lowercase().contains("playlist");
+    let preslug = if playlist { "playlists" } else { "tracks" };
+    let int = |k: &str, default: i64| match d.opt(k) {
+        Some(OptVal::Int(i)) => *i,
+        _ => default,
+    };
+    let html = format!(
+        "<div class=\"soundcloud-player{}\">\n<iframe width=\"{}\" height=\"{}\"\nscrolling=\"no\" frameborder=\"no\"\nsrc=\"https://w.soundcloud.com/player/?url=http://api.soundcloud.com/{preslug}/{sid}\">\n</iframe>\n</div>",
+        align_class(d),
+        int("width", 600),
+        int("height", 160),
+    );
+    let kind = if playlist {
+        "soundcloud_playlist"
+    } else {
+        "soundcloud"
+    };
+    Ok(vec![raw_html(html, kind, &sid)])
+}
+
+pub static CHART: Spec = Spec {
+    required: 1,
+    optional: 0,
+    final_ws: false,
+    options: &[
+        ("box_mode", Conv::Unchanged),
+        ("classes", Conv::Unchanged),
+        ("css", Conv::Unchanged),
+        ("defs", Conv::Unchanged),
+        ("data_file", Conv::Unchanged),
+        ("disable_xml_declaration", Conv::Unchanged),
+        ("dots_size", Conv::Unchanged),
+        ("dynamic_print_values", Conv::Unchanged),
+        ("explicit_size", Conv::Unchanged),
+        ("fill", Conv::Unchanged),
+        ("force_uri_protocol", Conv::Unchanged),
+        ("half_pie", Conv::Unchanged),
+        ("height", Conv::Unchanged),
+        ("human_readable", Conv::Unchanged),
+        ("include_x_axis", Conv::Unchanged),
+        ("inner_radius", Conv::Unchanged),
+        ("interpolate", Conv::Unchanged),
+        ("interpolation_parameters", Conv::Unchanged),
+        ("interpolation_precision", Conv::Unchanged),
+        ("inverse_y_axis", Conv::Unchanged),
+        ("js", Conv::Unchanged),
+        ("legend_at_bottom", Conv::Unchanged),
+        ("legend_at_bottom_columns", Conv::Unchanged),
+        ("legend_box_size", Conv::Unchanged),
+        ("logarithmic", Conv::Unchanged),
+        ("margin", Conv::Unchanged),
+        ("margin_bottom", Conv::Unchanged),
+        ("margin_left", Conv::Unchanged),
+        ("margin_right", Conv::Unchanged),
+        ("margin_top", Conv::Unchanged),
+        ("max_scale", Conv::Unchanged),
+        ("min_scale", Conv::Unchanged),
+        ("missing_value_fill_truncation", Conv::Unchanged),
+        ("no_data_text", Conv::Unchanged),
+        ("no_prefix", Conv::Unchanged),
+        ("order_min", Conv::Unchanged),
+        ("pretty_print", Conv::Unchanged),
+        ("print_labels", Conv::Unchanged),
+        ("print_values", Conv::Unchanged),
+        ("print_values_position", Conv::Unchanged),
+        ("print_zeroes", Conv::Unchanged),
+        ("range", Conv::Unchanged),
+        ("rounded_bars", Conv::Unchanged),
+        ("secondary_range", Conv::Unchanged),
+        ("show_dots", Conv::Unchanged),
+        ("show_legend", Conv::Unchanged),
+        ("show_minor_x_labels", Conv::Unchanged),
+        ("show_minor_y_labels", Conv::Unchanged),
+        ("show_only_major_dots", Conv::Unchanged),
+        ("show_x_guides", Conv::Unchanged),
+        ("show_x_labels", Conv::Unchanged),
+        ("show_y_guides", Conv::Unchanged),
+        ("show_y_labels", Conv::Unchanged),
+        ("spacing", Conv::Unchanged),
+        ("stack_from_top", Conv::Unchanged),
+        ("strict", Conv::Unchanged),
+        ("stroke", Conv::Unchanged),
+        ("stroke_style", Conv::Unchanged),
+        ("style", Conv::Unchanged),
+        ("title", Conv::Unchanged),
+        ("tooltip_border_radius", Conv::Unchanged),
+        ("truncate_label", Conv::Unchanged),
+        ("truncate_legend", Conv::Unchanged),
+        ("value_formatter", Conv::Unchanged),
+        ("width", Conv::Unchanged),
+        ("x_label_rotation", Conv::Unchanged),
+        ("x_labels", Conv::Unchanged),
+        ("x_labels_major", Conv::Unchanged),
+        ("x_labels_major_count", Conv::Unchanged),
+        ("x_labels_major_every", Conv::Unchanged),
+        ("x_title", Conv::Unchanged),
+        ("x_value_formatter", Conv::Unchanged),
+        ("xrange", Conv::Unchanged),
+        ("y_label_rotation", Conv::Unchanged),
+        ("y_labels", Conv::Unchanged),
+        ("y_labels_major", Conv::Unchanged),
+        ("y_labels_major_count", Conv::Unchanged),
+        ("y_labels_major_every", Conv::Unchanged),
+        ("y_title", Conv::Unchanged),
+        ("zero", Conv::Unchanged),
+    ],
+    content: true,
+    run: chart,
+};
+
+/// Nikola draws charts with pygal at build time; we keep the directive as
+/// a placeholder comment (class `chart`) for writers to report.
+fn chart(_parser: &mut Parser, d: &mut Directive) -> DirResult {
+    Ok(vec![placeholder(d, "chart")])
+}
+
+/// A comment holding the directive's text, class and `.embed` = `kind`.
+fn placeholder(d: &Directive, kind: &str) -> Node {
+    let mut c = Element::new(Kind::Comment)
+        .with_attr("xml:space", "preserve")
+        .with_attr(".embed", kind)
+        .with_text(d.block_text.trim_start_matches(".. ").trim_end().to_owned());
+    c.attrs.classes.push(kind.into());
+    c.into()
 }
 
 pub static POST_LIST: Spec = Spec {
@@ -235,12 +391,7 @@ pub static POST_LIST: Spec = Spec {
 /// A list of the site's posts needs the whole site: a placeholder comment
 /// (class `post-list`) keeping the directive's text.
 fn post_list(_parser: &mut Parser, d: &mut Directive) -> DirResult {
-    let mut c = Element::new(Kind::Comment)
-        .with_attr("xml:space", "preserve")
-        .with_attr(".embed", "post-list")
-        .with_text(d.block_text.trim_start_matches(".. ").trim_end().to_owned());
-    c.attrs.classes.push("post-list".into());
-    Ok(vec![c.into()])
+    Ok(vec![placeholder(d, "post-list")])
 }
 
 fn html_escape(s: &str) -> String {
