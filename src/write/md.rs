@@ -804,7 +804,9 @@ impl<'a> Writer<'a> {
                     paras += 1;
                     i == 0 && paras == 1
                 }
-                Kind::BulletList | Kind::EnumeratedList => Self::is_tight(c),
+                Kind::BulletList | Kind::EnumeratedList => {
+                    Self::is_tight(c) && (paras == 0 || can_interrupt_paragraph(c))
+                }
                 _ => false,
             })
         })
@@ -1559,6 +1561,18 @@ fn raw_html_block(text: &str) -> String {
     no_blank_lines(text.trim_start_matches('\n'))
 }
 
+/// A list right after a tight item's text must interrupt its paragraph:
+/// CommonMark allows that only from `1.` and with a non-empty first item.
+fn can_interrupt_paragraph(list: &Element) -> bool {
+    let starts_at_one =
+        list.kind != Kind::EnumeratedList || list.get("start").is_none_or(|s| s.trim() == "1");
+    starts_at_one
+        && list
+            .elements()
+            .next()
+            .is_some_and(|i| shown(i).next().is_some())
+}
+
 /// Child elements that write something (for tight/loose decisions).
 fn shown(e: &Element) -> impl Iterator<Item = &Element> {
     e.elements()
@@ -1998,6 +2012,17 @@ mod tests {
             .with_child(el(Kind::Emphasis).with_text("d"));
         let (out, diags) = md_with(&doc(vec![d]), &Metadata::default(), &Options::default());
         assert_eq!(out, "a **b** c*d*\n");
+        assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn sublist_from_three_makes_the_list_loose() {
+        let sub = el(Kind::EnumeratedList)
+            .with_attr("start", "3")
+            .with_child(item(vec![p("three")]));
+        let list = el(Kind::EnumeratedList).with_child(item(vec![p("a"), sub]));
+        let (out, diags) = md_with(&doc(vec![list]), &Metadata::default(), &Options::default());
+        assert_eq!(out, "1. a\n\n   3. three\n");
         assert!(diags.is_empty(), "{diags:?}");
     }
 
