@@ -162,18 +162,11 @@ impl<'b, 't> Machine<'b, 't> {
 /// An indented block as docutils' `get_indented` family returns it.
 struct Block<'t> {
     lines: Vec<&'t str>,
+    #[allow(dead_code)] // kept for parity with docutils' return value
     indent: usize,
     /// 0-based source line of `lines[0]`.
     offset: usize,
     blank_finish: bool,
-}
-
-/// The first `n` characters of `s`.
-fn prefix_chars(s: &str, n: usize) -> &str {
-    match s.char_indices().nth(n) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
 }
 
 /// docutils' `StringList.get_indented` from `start`; returns the block, its
@@ -191,18 +184,17 @@ fn indented<'t>(
     let mut end = start + usize::from(first_indent.is_some());
     let mut blank_finish = true;
     while let Some(&line) = lines.get(end) {
-        let short = block_indent.is_some_and(|bi| !prefix_chars(line, bi).trim().is_empty());
+        let short = block_indent.is_some_and(|bi| scan::leading_ws(line) < bi && !is_blank(line));
         if !line.is_empty() && (!line.starts_with(' ') || short) {
             blank_finish = end > start && is_blank(lines[end - 1]);
             break;
         }
-        let stripped = line.trim_start();
-        if stripped.is_empty() {
+        if is_blank(line) {
             if until_blank {
                 break;
             }
         } else if block_indent.is_none() {
-            let li = line[..line.len() - stripped.len()].chars().count();
+            let li = scan::leading_ws(line);
             indent = Some(indent.map_or(li, |i| i.min(li)));
         }
         end += 1;
@@ -371,7 +363,7 @@ impl<'a, 's> Parser<'a, 's> {
             match split_attribution(&indented) {
                 Some(split) => {
                     self.nested_parse(&indented[..split.start], line_offset, &mut bq, false);
-                    let a_lines: Vec<&str> = indented[split.start..split.end]
+                    let a_lines: Vec<&str> = indented[split.start..split.end.min(indented.len())]
                         .iter()
                         .enumerate()
                         .map(|(i, l)| {
@@ -892,6 +884,8 @@ impl<'a, 's> Parser<'a, 's> {
         for e in messages.into_iter().chain(title_msgs) {
             section.push(e);
         }
+        // docutils' `setup_child` stamps the current line (the underline)
+        section.line = Some(m.current_lineno());
         if let Some(msg) = self.state.note_implicit_target(&mut section) {
             section.push(msg);
         }
@@ -1398,17 +1392,17 @@ fn split_attribution(indented: &[&str]) -> Option<AttributionSplit> {
             blank = Some(i);
             continue;
         }
-        if nonblank_seen && blank.is_some_and(|b| b + 1 == i) {
-            if let Some(marker_end) = attribution_marker(line) {
-                if let Some((end, indent)) = check_attribution(indented, i) {
-                    return Some(AttributionSplit {
-                        start: i,
-                        end,
-                        marker_end,
-                        indent,
-                    });
-                }
-            }
+        if nonblank_seen
+            && blank.is_some_and(|b| b + 1 == i)
+            && let Some(marker_end) = attribution_marker(line)
+            && let Some((end, indent)) = check_attribution(indented, i)
+        {
+            return Some(AttributionSplit {
+                start: i,
+                end,
+                marker_end,
+                indent,
+            });
         }
         nonblank_seen = true;
     }

@@ -135,10 +135,10 @@ impl<'s> DocState<'s> {
             return;
         };
         for name in &target.attrs.names {
-            if let Some(e) = self.names.get_mut(name) {
-                if e.holder.as_deref() == Some("") {
-                    e.holder = Some(id.clone());
-                }
+            if let Some(e) = self.names.get_mut(name)
+                && e.holder.as_deref() == Some("")
+            {
+                e.holder = Some(id.clone());
             }
         }
     }
@@ -223,15 +223,15 @@ impl<'s> DocState<'s> {
             level = Some(Level::Info);
             text = format!("Duplicate implicit target name: \"{name}\".");
             dupname(node, name);
-            if let Some(h) = &old.holder {
-                if !old.explicit {
-                    self.fixups
-                        .entry(h.clone())
-                        .or_default()
-                        .push(name.to_owned());
-                    if let Some(e) = self.names.get_mut(name) {
-                        e.holder = None;
-                    }
+            if let Some(h) = &old.holder
+                && !old.explicit
+            {
+                self.fixups
+                    .entry(h.clone())
+                    .or_default()
+                    .push(name.to_owned());
+                if let Some(e) = self.names.get_mut(name) {
+                    e.holder = None;
                 }
             }
         }
@@ -348,11 +348,13 @@ pub fn make_id(s: &str) -> String {
             'ł' => ascii.push('l'),
             'ŧ' => ascii.push('t'),
             c if c.is_ascii() => ascii.push(c),
-            c => ascii.push_str(
+            // NFKD + drop non-ASCII keeps only the base of accented Latin letters
+            c if is_latin(c) => ascii.push_str(
                 &deunicode::deunicode_char(c)
                     .map(fold_ascii)
                     .unwrap_or_default(),
             ),
+            _ => {}
         }
     }
     // runs of non-[a-z0-9] become one hyphen
@@ -374,6 +376,10 @@ pub fn make_id(s: &str) -> String {
         .find(|c: char| c.is_ascii_lowercase())
         .unwrap_or(id.len());
     id[start..].to_owned()
+}
+
+fn is_latin(c: char) -> bool {
+    matches!(c as u32, 0xC0..=0x24F | 0x1E00..=0x1EFF)
 }
 
 /// NFKD-then-ASCII of one char: keep only an accent-free letter base.

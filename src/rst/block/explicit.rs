@@ -163,13 +163,13 @@ impl Parser<'_, '_> {
         if n > 0 {
             let after = &rest[n..];
             let colons = if after.starts_with(" ::") { n + 1 } else { n };
-            if rest[colons..].starts_with("::") {
-                if let Some(e) = spaces_or_end(rest, colons + 2) {
-                    let name = rest[..n].to_owned();
-                    let (nodes, bf) = self.directive(m, s + e, name, None);
-                    m.extend(nodes);
-                    return bf;
-                }
+            if rest[colons..].starts_with("::")
+                && let Some(e) = spaces_or_end(rest, colons + 2)
+            {
+                let name = rest[..n].to_owned();
+                let (nodes, bf) = self.directive(m, s + e, name, None);
+                m.extend(nodes);
+                return bf;
             }
         }
         self.comment(m, m.pos, line, end)

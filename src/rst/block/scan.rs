@@ -69,7 +69,23 @@ pub fn classify(line: &str) -> (Pat, usize) {
 
 /// docutils' `line.strip()` emptiness (Unicode whitespace).
 pub fn is_blank(s: &str) -> bool {
-    s.trim().is_empty()
+    // from the end: O(1) for the usual right-stripped lines
+    s.trim_end().is_empty()
+}
+
+/// Leading whitespace of `s` in characters (docutils' `len(l) - len(l.lstrip())`),
+/// with a byte-level fast path for plain spaces.
+pub fn leading_ws(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    if i == b.len() || !(b[i] as char).is_whitespace() && b[i] < 0x80 {
+        return i;
+    }
+    let rest = s[i..].trim_start();
+    i + s[i..s.len() - rest.len()].chars().count()
 }
 
 pub fn indent_of(s: &str) -> usize {
@@ -80,6 +96,12 @@ pub fn indent_of(s: &str) -> usize {
 pub fn skip_chars(s: &str, n: usize) -> &str {
     if n == 0 {
         return s;
+    }
+    // indentation and markers are ASCII: bytes are chars
+    if let Some(p) = s.as_bytes().get(..n)
+        && p.is_ascii()
+    {
+        return &s[n..];
     }
     match s.char_indices().nth(n) {
         Some((i, _)) => &s[i..],
@@ -294,10 +316,10 @@ fn option_seq(b: &[u8], i: usize, failed: &mut [bool], depth: usize) -> Option<u
         return None;
     }
     for e in option_ends(b, i).into_iter().flatten() {
-        if b[e..].starts_with(b", ") {
-            if let Some(r) = option_seq(b, e + 2, failed, depth + 1) {
-                return Some(r);
-            }
+        if b[e..].starts_with(b", ")
+            && let Some(r) = option_seq(b, e + 2, failed, depth + 1)
+        {
+            return Some(r);
         }
         let rest = &b[e..];
         if rest.starts_with(b"  ") {
@@ -406,8 +428,7 @@ pub fn simplename_len(s: &str) -> usize {
     if end == 0 {
         return 0;
     }
-    loop {
-        let Some(&(_, sep)) = chars.peek() else { break };
+    while let Some(&(_, sep)) = chars.peek() {
         if !matches!(sep, '-' | '.' | '_' | '+' | ':') {
             break;
         }
@@ -452,11 +473,6 @@ pub fn escape2null(s: &str) -> String {
 /// `unescape`: drop NULs, and escaped whitespace entirely.
 pub fn unescape(s: &str) -> String {
     s.replace("\0 ", "").replace("\0\n", "").replace('\0', "")
-}
-
-/// `unescape(s, restore_backslashes=True)`
-pub fn restore_backslashes(s: &str) -> String {
-    s.replace('\0', "\\")
 }
 
 fn is_space(c: char) -> bool {
@@ -655,15 +671,16 @@ mod tests {
     #[test]
     fn classifies_markers() {
         assert_eq!(classify("- item").0, Pat::Bullet);
-        assert_eq!(classify("-x").0, Pat::Text);
+        assert_eq!(classify("-x").0, Pat::OptionMarker);
+        assert_eq!(classify("-x y z").0, Pat::Text);
         assert_eq!(classify("(a) x").0, Pat::Enumerator);
         assert_eq!(classify("ii. x").0, Pat::Enumerator);
         assert_eq!(classify("1a. x").0, Pat::Text);
         assert_eq!(classify(":field: body").0, Pat::FieldMarker);
-        assert_eq!(classify(":a\\: b: c").1, 9);
+        assert_eq!(classify(":a\\: b: c").1, 8);
         assert_eq!(classify("-a  desc").0, Pat::OptionMarker);
         assert_eq!(classify("-a desc text").0, Pat::Text);
-        assert_eq!(classify("--long=ARG, -b <x y>  d").1, 23);
+        assert_eq!(classify("--long=ARG, -b <x y>  d").1, 22);
         assert_eq!(classify("+--+--+").0, Pat::GridTop);
         assert_eq!(classify("===  ===").0, Pat::SimpleTop);
         assert_eq!(classify("....").0, Pat::Line);
