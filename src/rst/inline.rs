@@ -21,7 +21,14 @@ use crate::doctree::{Element, Kind, Level, Node};
 /// Returns the inline nodes and the system messages to place after the
 /// enclosing block element.
 pub fn parse(state: &mut DocState, text: &str, line: u32) -> (Vec<Node>, Vec<Element>) {
+    let rules = Rules {
+        character_level: state.roles.character_level_inline_markup,
+    };
+    let (pep_references, rfc_references) = (state.roles.pep_references, state.roles.rfc_references);
     let mut inliner = Inliner {
+        rules,
+        pep_references,
+        rfc_references,
         state,
         s: escape2null(text),
         line,
@@ -75,21 +82,35 @@ fn is_name_joiner(c: char) -> bool {
     matches!(c, '-' | '.' | '_' | '+' | ':')
 }
 
-/// `start_string_prefix`: at the start of the string, or after whitespace,
-/// an opener or a delimiter. `lo` is where the searched string starts.
-fn start_prefix_ok(s: &[char], lo: usize, i: usize) -> bool {
-    i == lo
-        || (i > lo
-            && s.get(i - 1)
-                .is_some_and(|&c| is_space(c) || in_table(c, chars::OPENERS_DELIMITERS)))
+/// The start-string and end-string rules: docutils' default, or its
+/// `character_level_inline_markup` (markup anywhere but after an escape).
+#[derive(Clone, Copy, Debug, Default)]
+struct Rules {
+    character_level: bool,
 }
 
-/// `end_string_suffix`: at the end, or before whitespace, an escape, or a
-/// closing delimiter, delimiter or closer.
-fn end_suffix_ok(s: &[char], k: usize) -> bool {
-    match s.get(k) {
-        None => true,
-        Some(&c) => c == '\0' || is_space(c) || in_table(c, chars::END_SUFFIX_PUNCT),
+impl Rules {
+    /// `start_string_prefix`: at the start of the string, or after
+    /// whitespace, an opener or a delimiter. `lo` is where the string starts.
+    fn start_ok(self, s: &[char], lo: usize, i: usize) -> bool {
+        if i <= lo {
+            return i == lo;
+        }
+        match s.get(i - 1) {
+            Some(&c) if self.character_level => c != '\0',
+            Some(&c) => is_space(c) || in_table(c, chars::OPENERS_DELIMITERS),
+            None => false,
+        }
+    }
+
+    /// `end_string_suffix`: at the end, or before whitespace, an escape, or
+    /// a closing delimiter, delimiter or closer.
+    fn end_ok(self, s: &[char], k: usize) -> bool {
+        self.character_level
+            || match s.get(k) {
+                None => true,
+                Some(&c) => c == '\0' || is_space(c) || in_table(c, chars::END_SUFFIX_PUNCT),
+            }
     }
 }
 
@@ -182,6 +203,14 @@ fn normalize_name(s: &str) -> String {
 
 fn text_node(s: &[char]) -> Node {
     Node::Text(unescape_chars(s))
+}
+
+/// Marks a duplicate-name message that docutils appends to the parent of
+/// the text block (its `msgnode`) at once, i.e. before the block, and drops
+/// where the parent cannot hold it (a line block).
+fn to_parent(mut msg: Element) -> Element {
+    msg.set(".msgnode", "parent");
+    msg
 }
 
 /// Links a `problematic` node to its system message, as docutils'
@@ -287,6 +316,9 @@ struct Inliner<'a, 's> {
     chain: Option<Chain>,
     /// Per end pattern: (searched from, first match at or after).
     end_cache: [Option<(usize, Option<EndMatch>)>; END_PATTERNS],
+    rules: Rules,
+    pep_references: bool,
+    rfc_references: bool,
 }
 
 impl Inliner<'_, '_> {
@@ -301,13 +333,13 @@ impl Inliner<'_, '_> {
             };
             let o = self.dispatch(m, pos);
             if !o.nodes.is_empty() {
-                self.implicit_inline(unprocessed, o.before_end, &mut out);
+                self.implicit_inline(unprocessed, o.before_end, &mut out, 0);
                 out.extend(o.nodes);
                 unprocessed = o.next;
             }
             pos = o.next.max(pos + 1).min(n);
         }
-        self.implicit_inline(unprocessed, n, &mut out);
+        self.implicit_inline(unprocessed, n, &mut out, 0);
         out
     }
 
@@ -320,7 +352,7 @@ impl Inliner<'_, '_> {
 
     fn search_initial(&mut self, pos: usize) -> Option<Initial> {
         (pos..self.s.len()).find_map(|i| {
-            if start_prefix_ok(&self.s, pos, i) {
+            if self.rules.start_ok(&self.s, pos, i) {
                 self.initial_at(i)
             } else {
                 None
@@ -389,8 +421,9 @@ impl Inliner<'_, '_> {
 
     /// `\[ (number | #name? | * | citation) \]_` + end suffix.
     fn footnote_at(&mut self, i: usize) -> Option<Initial> {
+        let r = self.rules;
         let closes = |s: &[char], k: usize| {
-            s.get(k) == Some(&']') && s.get(k + 1) == Some(&'_') && end_suffix_ok(s, k + 2)
+            s.get(k) == Some(&']') && s.get(k + 1) == Some(&'_') && r.end_ok(s, k + 2)
         };
         let found = |label_end: usize, label| {
             Some(Initial::Footnote {
@@ -435,6 +468,7 @@ impl Inliner<'_, '_> {
         {
             return (a, b, best);
         }
+        let r = self.rules;
         let s = &self.s;
         let mut k = p;
         loop {
@@ -454,9 +488,9 @@ impl Inliner<'_, '_> {
             if s.get(j) != Some(&'_') || !is_name_char(s[j - 1]) {
                 return None;
             }
-            if s.get(j + 1) == Some(&'_') && end_suffix_ok(s, j + 2) {
+            if s.get(j + 1) == Some(&'_') && r.end_ok(s, j + 2) {
                 Some((j, j + 2))
-            } else if end_suffix_ok(s, j + 1) {
+            } else if r.end_ok(s, j + 1) {
                 Some((j, j + 1))
             } else {
                 None
@@ -505,7 +539,7 @@ impl Inliner<'_, '_> {
         let before = |k: usize| if k > lo { at(k - 1) } else { None };
         let no_space_escape_before = !before(q).is_some_and(|c| c == '\0' || is_space(c));
         let simple = |len: usize| {
-            end_suffix_ok(s, q + len).then_some(EndMatch {
+            self.rules.end_ok(s, q + len).then_some(EndMatch {
                 start: q,
                 group_end: q + len,
                 end: q + len,
@@ -559,7 +593,7 @@ impl Inliner<'_, '_> {
             options.push(after);
             options
                 .into_iter()
-                .find(|&e| end_suffix_ok(s, e))
+                .find(|&e| self.rules.end_ok(s, e))
                 .map(|e| EndMatch {
                     start: q,
                     group_end: e,
@@ -656,7 +690,7 @@ impl Inliner<'_, '_> {
             StartKind::Target => {
                 el.attrs.names.push(normalize_name(&text));
                 if let Some(msg) = self.state.note_explicit_target(&mut el) {
-                    self.messages.push(msg);
+                    self.messages.push(to_parent(msg));
                 }
                 el
             }
@@ -831,7 +865,7 @@ impl Inliner<'_, '_> {
                 let raw_alias = restore(alias_text);
                 let underscore_escaped = raw_alias.ends_with("\\_");
                 let (kind, alias) = if alias_text.last() == Some(&'_')
-                    && !(underscore_escaped || uri::match_start(alias_text).is_some())
+                    && !(underscore_escaped || uri::match_start(alias_text, self.rules).is_some())
                 {
                     let inner = unescape_chars(&alias_text[..alias_text.len() - 1]);
                     ("refname", normalize_name(&inner))
@@ -861,7 +895,7 @@ impl Inliner<'_, '_> {
                 reference.set(kind, alias);
                 nodes.push(reference.into());
                 if let Some(msg) = self.state.note_implicit_target(&mut t) {
-                    self.messages.push(msg);
+                    self.messages.push(to_parent(msg));
                 }
                 nodes.push(t.into());
                 return nodes;
@@ -874,38 +908,232 @@ impl Inliner<'_, '_> {
 
     // --- implicit markup (standalone URIs) ---
 
-    /// `implicit_inline` on `s[a..b]`: Text and standalone references.
-    fn implicit_inline(&mut self, a: usize, b: usize, out: &mut Vec<Node>) {
+    /// `implicit_inline` on `s[a..b]`: Text, standalone URIs and (when
+    /// enabled) PEP and RFC references. Each pattern's next match is
+    /// remembered, so a run of matches costs linear time. The text before a
+    /// match is a new string and is searched again, to a bounded depth.
+    fn implicit_inline(&mut self, a: usize, b: usize, out: &mut Vec<Node>, depth: u8) {
+        let mut memo = [None; 3];
         let mut a = a;
         while a < b {
-            let t = &self.s[a..b];
-            let Some(m) = uri::search(t) else {
-                out.push(text_node(t));
+            let Some(((x, y), node)) = self.implicit_match(a, b, &mut memo) else {
+                out.push(text_node(&self.s[a..b]));
                 return;
             };
-            let scheme_ok = m
-                .scheme
-                .is_none_or(|(x, y)| uri::known_scheme(&raw(&t[x..y])));
-            if !scheme_ok {
-                // MarkupMismatch: the whole string stays text.
-                out.push(text_node(t));
-                return;
+            if x > a {
+                if depth < 4 {
+                    self.implicit_inline(a, x, out, depth + 1);
+                } else {
+                    out.push(text_node(&self.s[a..x]));
+                }
             }
-            if m.start > 0 {
-                out.push(text_node(&t[..m.start]));
-            }
-            let whole = &t[m.start..m.end];
-            let mut refuri = unescape_chars(whole);
-            if m.is_email() {
-                refuri.insert_str(0, "mailto:");
-            }
-            let r = Element::new(Kind::Reference)
-                .with_attr("refuri", refuri)
-                .with_text(unescape_chars(whole));
-            out.push(r.into());
-            a += m.end;
+            out.push(node);
+            a = y;
         }
     }
+
+    /// The leftmost match of implicit pattern `k` in `s[a..b]` (absolute).
+    /// `memo[k]` holds an earlier search (from, result) over the same end:
+    /// positions after `a` look the same, only `a` itself (now the start of
+    /// the string) must be tried again.
+    fn implicit_search(
+        &self,
+        k: usize,
+        a: usize,
+        b: usize,
+        memo: &mut [Memo; 3],
+    ) -> Option<(usize, usize)> {
+        let r = self.rules;
+        let t = &self.s[a..b];
+        let found = match memo[k] {
+            Some((from, res)) if from <= a && res.is_none_or(|(x, _)| x > a) => {
+                let here = match k {
+                    0 => uri::match_start(t, r).map(|m| m.end),
+                    1 => pep_at(t, 0, r),
+                    _ => rfc_at(t, 0, r),
+                };
+                here.map(|e| (a, a + e)).or(res)
+            }
+            _ => {
+                let m = match k {
+                    0 => uri::search(t, r).map(|m| (m.start, m.end)),
+                    1 => search_with(t, r, pep_at),
+                    _ => search_with(t, r, rfc_at),
+                };
+                m.map(|(x, y)| (a + x, a + y))
+            }
+        };
+        memo[k] = Some((a, found));
+        found
+    }
+
+    /// The first implicit pattern (URI, PEP, RFC) whose leftmost match in
+    /// `s[a..b]` gives a node; a URI with an unknown scheme is a mismatch.
+    fn implicit_match(
+        &mut self,
+        a: usize,
+        b: usize,
+        memo: &mut [Memo; 3],
+    ) -> Option<((usize, usize), Node)> {
+        let enabled = [true, self.pep_references, self.rfc_references];
+        for k in (0..3).filter(|&k| enabled[k]) {
+            let Some((x, y)) = self.implicit_search(k, a, b, memo) else {
+                continue;
+            };
+            let node = match k {
+                0 => self.standalone_uri(&self.s[x..b], y - x),
+                1 => Some(pep_node(&self.s[x..y])),
+                _ => Some(rfc_node(&self.s[x..y])),
+            };
+            if let Some(node) = node {
+                return Some(((x, y), node));
+            }
+        }
+        None
+    }
+
+    /// `standalone_uri` for the match `t[..len]`: a reference, or `None`
+    /// (MarkupMismatch) for an unknown scheme.
+    fn standalone_uri(&self, t: &[char], len: usize) -> Option<Node> {
+        let m = uri::match_start(t, self.rules)?;
+        let scheme_ok = m
+            .scheme
+            .is_none_or(|(p, q)| uri::known_scheme(&raw(&t[p..q])));
+        if !scheme_ok {
+            return None;
+        }
+        let whole = &t[..len];
+        let mut refuri = unescape_chars(whole);
+        if m.is_email() {
+            refuri.insert_str(0, "mailto:");
+        }
+        let r = Element::new(Kind::Reference)
+            .with_attr("refuri", refuri)
+            .with_text(unescape_chars(whole));
+        Some(r.into())
+    }
+}
+
+/// A remembered implicit search: searched from, leftmost match.
+type Memo = Option<(usize, Option<(usize, usize)>)>;
+
+/// Leftmost position where `at` matches, with the start-string rule.
+fn search_with(
+    t: &[char],
+    r: Rules,
+    at: fn(&[char], usize, Rules) -> Option<usize>,
+) -> Option<(usize, usize)> {
+    (0..t.len()).find_map(|i| {
+        if r.start_ok(t, 0, i) {
+            at(t, i, r).map(|e| (i, e))
+        } else {
+            None
+        }
+    })
+}
+
+fn digits_end(t: &[char], from: usize) -> usize {
+    let mut k = from;
+    while k < t.len() && t[k].is_ascii_digit() {
+        k += 1;
+    }
+    k
+}
+
+/// `patterns.pep` at `i`: `pep-NNNN(.txt)?` or `PEP\s+NNNN` (end of match).
+fn pep_at(t: &[char], i: usize, r: Rules) -> Option<usize> {
+    let starts = |w: &str| w.chars().enumerate().all(|(k, c)| t.get(i + k) == Some(&c));
+    if starts("pep-") {
+        let d = i + 4;
+        let end = digits_end(t, d);
+        // Longest digits first; `.txt` (any character, then `txt`) first.
+        for e in (d + 1..=end).rev() {
+            let txt = t.get(e).is_some_and(|&c| c != '\n')
+                && t.get(e + 1..e + 4).is_some_and(|w| w == ['t', 'x', 't']);
+            if txt && r.end_ok(t, e + 4) {
+                return Some(e + 4);
+            }
+            if r.end_ok(t, e) {
+                return Some(e);
+            }
+        }
+        return None;
+    }
+    if starts("PEP") {
+        let mut d = i + 3;
+        while d < t.len() && is_space(t[d]) {
+            d += 1;
+        }
+        if d == i + 3 {
+            return None;
+        }
+        let end = digits_end(t, d);
+        return (d + 1..=end).rev().find(|&e| r.end_ok(t, e));
+    }
+    None
+}
+
+/// `patterns.rfc` at `i`: `RFC(-|\s+)?NNNN` (end of match).
+fn rfc_at(t: &[char], i: usize, r: Rules) -> Option<usize> {
+    if t.get(i..i + 3)? != ['R', 'F', 'C'] {
+        return None;
+    }
+    let mut d = i + 3;
+    if t.get(d) == Some(&'-') {
+        d += 1;
+    } else {
+        while d < t.len() && is_space(t[d]) {
+            d += 1;
+        }
+    }
+    let end = digits_end(t, d);
+    (d + 1..=end).rev().find(|&e| r.end_ok(t, e))
+}
+
+/// A decimal number as Python's `int()` prints it (no leading zeros),
+/// zero-padded to `width`.
+fn py_number(digits: &[char], width: usize) -> String {
+    let n: String = digits.iter().skip_while(|&&c| c == '0').collect();
+    let n = if n.is_empty() { "0".to_owned() } else { n };
+    format!("{n:0>width$}")
+}
+
+/// The trailing digits of a match.
+fn trailing_digits(whole: &[char]) -> &[char] {
+    let k = whole
+        .iter()
+        .rposition(|c| !c.is_ascii_digit())
+        .map_or(0, |k| k + 1);
+    &whole[k..]
+}
+
+fn pep_node(whole: &[char]) -> Node {
+    // `pep-NNNN(.txt)?`: the digits stop before the `.txt` group.
+    let digits = if whole.starts_with(&['p', 'e', 'p', '-']) {
+        let end = if whole.ends_with(&['t', 'x', 't']) {
+            whole.len() - 4
+        } else {
+            whole.len()
+        };
+        whole.get(4..end).unwrap_or_default()
+    } else {
+        trailing_digits(whole)
+    };
+    Element::new(Kind::Reference)
+        .with_attr(
+            "refuri",
+            format!("https://peps.python.org/pep-{}", py_number(digits, 4)),
+        )
+        .with_text(unescape_chars(whole))
+        .into()
+}
+
+fn rfc_node(whole: &[char]) -> Node {
+    let n = py_number(trailing_digits(whole), 0);
+    Element::new(Kind::Reference)
+        .with_attr("refuri", format!("https://tools.ietf.org/html/rfc{n}.html"))
+        .with_text(unescape_chars(whole))
+        .into()
 }
 
 /// `patterns.embedded_link` on the phrase text: `(?:[ \n]+|^)<...>$`.

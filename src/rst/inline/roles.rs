@@ -49,6 +49,13 @@ impl RoleDef {
 #[derive(Clone, Debug, Default)]
 pub struct Roles {
     local: HashMap<String, RoleDef>,
+    /// docutils' `pep_references`: recognise `PEP 8` / `pep-0008.txt`.
+    /// (Inliner settings kept here until `Settings` has fields for them.)
+    pub pep_references: bool,
+    /// docutils' `rfc_references`: recognise `RFC 2822`.
+    pub rfc_references: bool,
+    /// docutils' `character_level_inline_markup`.
+    pub character_level_inline_markup: bool,
 }
 
 const DEFAULT_ROLE: &str = "title-reference";

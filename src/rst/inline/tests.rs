@@ -495,7 +495,12 @@ fn docutils_cases() {
             source: "test data".into(),
             ..Settings::default()
         };
-        let got = crate::rst::parse(input, &settings).document.pformat();
+        let mut state = DocState::new(&settings);
+        let flag = |k: &str| c["overrides"][k].as_str() == Some("True");
+        state.roles.pep_references = flag("pep_references");
+        state.roles.rfc_references = flag("rfc_references");
+        state.roles.character_level_inline_markup = flag("character_level_inline_markup");
+        let got = crate::rst::block::parse_document(&mut state, input).pformat();
         let e = per_file.entry(file.clone()).or_default();
         e.1 += 1;
         if got == expected {
@@ -537,4 +542,56 @@ fn localised_role_names() {
         msgs[0].astext(),
         "No role entry for \"acronym\" in module \"docutils.parsers.rst.languages.fr\".\nUsing English fallback for role \"acronym\"."
     );
+}
+
+#[test]
+fn pep_and_rfc_references_when_enabled() {
+    let settings = Settings::default();
+    let mut state = DocState::new(&settings);
+    let text = "PEP 8, pep-0287.txt, pep-12txt and RFC-2822.";
+    let (nodes, _) = parse(&mut state, text, 1);
+    assert!(nodes.iter().all(|n| matches!(n, Node::Text(_))));
+    state.roles.pep_references = true;
+    state.roles.rfc_references = true;
+    let (nodes, _) = parse(&mut state, text, 1);
+    let refs: Vec<(String, String)> = nodes
+        .iter()
+        .filter_map(Node::as_element)
+        .map(|e| (e.astext(), e.get("refuri").unwrap_or("").to_owned()))
+        .collect();
+    let expect = [
+        ("PEP 8", "https://peps.python.org/pep-0008"),
+        ("pep-0287.txt", "https://peps.python.org/pep-0287"),
+        ("pep-12txt", "https://peps.python.org/pep-0001"),
+        ("RFC-2822", "https://tools.ietf.org/html/rfc2822.html"),
+    ];
+    let expect: Vec<(String, String)> = expect
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(refs, expect);
+}
+
+#[test]
+fn character_level_inline_markup() {
+    let settings = Settings::default();
+    let mut state = DocState::new(&settings);
+    state.roles.character_level_inline_markup = true;
+    let (nodes, msgs) = parse(&mut state, "in*ter*word and\\*not*", 1);
+    assert!(msgs.is_empty());
+    let mut p = Element::new(Kind::Paragraph);
+    p.children = nodes;
+    assert_eq!(
+        p.pformat(),
+        "<paragraph>\n    in\n    <emphasis>\n        ter\n    word and*not*\n"
+    );
+}
+
+#[test]
+fn duplicate_target_message_goes_to_parent() {
+    let settings = Settings::default();
+    let mut state = DocState::new(&settings);
+    let (_, msgs) = parse(&mut state, "_`a` and _`a`", 1);
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0].get(".msgnode"), Some("parent"));
 }

@@ -2,8 +2,8 @@
 //! and `email_pattern`), matched by hand with the regex's backtracking
 //! order. Positions index a `&[char]` slice holding `\0` escape marks.
 
+use super::Rules;
 use super::chars::URI_SCHEMES;
-use super::{end_suffix_ok, start_prefix_ok};
 
 fn is_uric(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '\0' || "-_.!~*'()[];/:@&=+$,%".contains(c)
@@ -62,11 +62,12 @@ pub(super) struct UriMemo {
 }
 
 /// `patterns.uri.search(t)`: the leftmost match.
-pub(super) fn search(t: &[char]) -> Option<UriMatch> {
+pub(super) fn search(t: &[char], r: Rules) -> Option<UriMatch> {
     let mut memo = UriMemo::default();
+    let end_ok = |t: &[char], k: usize| r.end_ok(t, k);
     (0..t.len()).find_map(|i| {
-        if start_prefix_ok(t, 0, i) {
-            match_at(t, i, &mut memo, &end_suffix_ok)
+        if r.start_ok(t, 0, i) {
+            match_at(t, i, &mut memo, &end_ok)
         } else {
             None
         }
@@ -74,8 +75,9 @@ pub(super) fn search(t: &[char]) -> Option<UriMatch> {
 }
 
 /// `patterns.uri.match(t)`: a match at the start of `t`.
-pub(super) fn match_start(t: &[char]) -> Option<UriMatch> {
-    match_at(t, 0, &mut UriMemo::default(), &end_suffix_ok)
+pub(super) fn match_start(t: &[char], r: Rules) -> Option<UriMatch> {
+    let end_ok = |t: &[char], k: usize| r.end_ok(t, k);
+    match_at(t, 0, &mut UriMemo::default(), &end_ok)
 }
 
 /// `patterns.email` with `$`: all of `t` is an email address.
