@@ -595,3 +595,71 @@ fn duplicate_target_message_goes_to_parent() {
     assert_eq!(msgs.len(), 1);
     assert_eq!(msgs[0].get(".msgnode"), Some("parent"));
 }
+
+/// Random strings over the markup alphabet never panic, and every word of
+/// the input (but role names) survives in the output or its messages.
+#[test]
+fn random_markup_never_panics() {
+    const ALPHABET: &[&str] = &[
+        "*",
+        "**",
+        "`",
+        "``",
+        "_",
+        "__",
+        "|",
+        "[",
+        "]",
+        "#",
+        ":",
+        "<",
+        ">",
+        "\\",
+        " ",
+        "\n",
+        "a",
+        "b1",
+        "http://x.y",
+        "a@b.c",
+        "(",
+        ")",
+        "'",
+        "\"",
+        "\u{ab}",
+        "\u{bb}",
+        "\u{2019}",
+        "-",
+        ".",
+        ":emphasis:",
+        ":raw:",
+        ":code:",
+        ":x:",
+        "\0",
+        "\u{3000}",
+        "\u{e9}",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    };
+    let settings = Settings::default();
+    for _ in 0..3000 {
+        let len = next(30);
+        let text: String = (0..len).map(|_| ALPHABET[next(ALPHABET.len())]).collect();
+        let mut state = DocState::new(&settings);
+        state.roles.pep_references = next(2) == 0;
+        state.roles.character_level_inline_markup = next(4) == 0;
+        let (nodes, msgs) = parse(&mut state, &text, 1);
+        let mut out: String = nodes.iter().map(Node::astext).collect();
+        out.extend(msgs.iter().map(Element::astext));
+        assert!(
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !["emphasis", "raw", "code"].contains(w))
+                .all(|w| w.is_empty() || out.contains(w)),
+            "lost text: {text:?} -> {out:?}"
+        );
+    }
+}
