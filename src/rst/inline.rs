@@ -18,8 +18,11 @@ use super::state::DocState;
 use crate::doctree::{Element, Kind, Level, Node};
 
 /// Parses inline markup in `text` (which starts on source line `line`).
-/// Returns the inline nodes and the system messages to place after the
-/// enclosing block element.
+/// Returns the inline nodes (text with escapes resolved, as docutils prints
+/// it) and the system messages to place after the enclosing block element.
+/// Messages with the internal attribute `.msgnode = "parent"` (duplicate
+/// target names) go, in docutils, to the block's parent before the block,
+/// or nowhere when that parent cannot hold a `system_message`.
 pub fn parse(state: &mut DocState, text: &str, line: u32) -> (Vec<Node>, Vec<Element>) {
     let rules = Rules {
         character_level: state.roles.character_level_inline_markup,

@@ -91,8 +91,9 @@ type EndOk<'a> = &'a dyn Fn(&[char], usize) -> bool;
 fn match_at(t: &[char], i: usize, memo: &mut UriMemo, end_ok: EndOk) -> Option<UriMatch> {
     let c = *t.get(i)?;
     if c.is_ascii_alphabetic() {
-        let (s0, end, hier) = match memo.scheme {
-            Some((s0, end, hier)) if s0 <= i && i < end => (s0, end, hier),
+        // Every start inside one scheme run shares the colon and what follows.
+        let (end, hier) = match memo.scheme {
+            Some((s0, end, hier)) if s0 <= i && i < end => (end, hier),
             _ => {
                 let end = run_end(t, i, is_scheme_char);
                 let hier = if t.get(end) == Some(&':') {
@@ -101,10 +102,9 @@ fn match_at(t: &[char], i: usize, memo: &mut UriMemo, end_ok: EndOk) -> Option<U
                     None
                 };
                 memo.scheme = Some((i, end, hier));
-                (i, end, hier)
+                (end, hier)
             }
         };
-        let _ = s0;
         if let Some(e) = hier {
             return Some(UriMatch {
                 start: i,
