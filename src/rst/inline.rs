@@ -196,8 +196,16 @@ fn raw(s: &[char]) -> String {
     s.iter().collect()
 }
 
+/// `' '.join(s.split())` with Python's idea of whitespace.
 fn whitespace_normalize_name(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(is_space).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn normalize_name(s: &str) -> String {
