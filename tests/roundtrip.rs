@@ -164,6 +164,30 @@ fn unescape(s: &str) -> String {
     out
 }
 
+/// pulldown-cmark percent-encodes URLs; compare them decoded.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Visible text, whitespace-normalised.
 fn text_of(html: &str) -> String {
     let mut text = String::new();
@@ -236,6 +260,7 @@ fn helpers_see_text_and_attributes() {
         vec!["x?a=1&b".to_string()]
     );
     assert_eq!(attr_values(html, "img", "src").len(), 1);
+    assert_eq!(percent_decode("/%D1%8F?a=%2x%"), "/я?a=%2x%");
 }
 
 #[test]
@@ -325,4 +350,71 @@ fn lossy_constructs_keep_links_and_invent_nothing() {
             .collect::<BTreeSet<_>>()
     };
     assert_eq!(hrefs(&via_md), hrefs(&ours));
+}
+
+/// Every post in the repository's test material, through the real parser.
+fn sample_posts() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rst") {
+                out.push(path);
+            }
+        }
+    }
+    let mut posts = Vec::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    walk(&root.join("posts"), &mut posts);
+    walk(&root.join("sites"), &mut posts);
+    posts.sort();
+    posts
+}
+
+#[test]
+fn real_posts_keep_links_and_images_in_markdown() {
+    let posts = sample_posts();
+    assert!(posts.len() >= 3, "test material missing: {posts:?}");
+    let external = |h: &str| {
+        attr_values(h, "a", "href")
+            .into_iter()
+            .filter(|u| !u.starts_with('#'))
+            .map(|u| percent_decode(&u))
+            .collect::<BTreeSet<_>>()
+    };
+    let images = |h: &str| {
+        attr_values(h, "img", "src")
+            .into_iter()
+            .map(|u| percent_decode(&u))
+            .collect::<BTreeSet<_>>()
+    };
+    for path in posts {
+        let text = std::fs::read_to_string(&path).expect("readable post");
+        let conv = postconv::convert(&text, Some(&path), &postconv::Options::default())
+            .expect("post converts");
+        let mut diags = Vec::new();
+        let markdown = md::write(
+            &conv.document,
+            &conv.meta,
+            &md::Options::default(),
+            &mut diags,
+        );
+        let fallbacks: Vec<_> = diags
+            .iter()
+            .filter(|d| d.level > postconv::doctree::Level::Info)
+            .collect();
+        assert!(fallbacks.is_empty(), "{}: {fallbacks:?}", path.display());
+        let mut via_md = String::new();
+        let opts =
+            md::parser_options() | pulldown_cmark::Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+        pulldown_cmark::html::push_html(&mut via_md, Parser::new_ext(&markdown, opts));
+        let ours = our_html(&conv.document);
+        let p = path.display();
+        assert_eq!(external(&via_md), external(&ours), "{p}");
+        assert_eq!(images(&via_md), images(&ours), "{p}");
+    }
 }

@@ -1552,13 +1552,16 @@ impl<'a> Writer<'a> {
 /// and let the rest read as Markdown (indented lines as code), so blank
 /// lines become `&#10;`, except in script/style, where entities are text.
 fn raw_html_block(text: &str) -> String {
+    // Four spaces before the first tag would make it a code block; later
+    // lines may be indented freely.
+    let text = text.trim_start_matches(['\n', ' ', '\t']);
     let lower = text.to_ascii_lowercase();
     if lower.contains("<script") || lower.contains("<style") {
         let mut html = text.trim_end_matches('\n').to_owned();
         html.push('\n');
         return html;
     }
-    no_blank_lines(text.trim_start_matches('\n'))
+    no_blank_lines(text)
 }
 
 /// A list right after a tight item's text must interrupt its paragraph:
@@ -1965,6 +1968,16 @@ mod tests {
             "[a](#intro)[b](#id1)[c](#later)\n\n# Intro\n\n# <a id=\"id1\"></a>Привет, мир\n\n<a id=\"later\"></a>target para\n"
         );
         assert_eq!(diags.len(), 2);
+    }
+
+    #[test]
+    fn indented_raw_html_is_not_code() {
+        let raw = el(Kind::Raw)
+            .with_attr("format", "html")
+            .with_text("    <div>\n        <a href=\"#x\">x</a>\n    </div>");
+        let out = md(vec![raw]);
+        assert_eq!(out, "<div>\n        <a href=\"#x\">x</a>\n    </div>\n");
+        assert!(html(&out).contains("<a href=\"#x\">"), "{}", html(&out));
     }
 
     #[test]
