@@ -2055,6 +2055,25 @@ mod tests {
     }
 
     #[test]
+    fn options_alerts_and_section_levels() {
+        let d = doc(vec![
+            el(Kind::Tip).with_child(p("t")),
+            el(Kind::Section)
+                .with_child(el(Kind::Title).with_text("S"))
+                .with_child(el(Kind::Section).with_child(el(Kind::Title).with_text("Sub"))),
+        ]);
+        let opts = Options {
+            alerts: false,
+            first_section_level: Some(3),
+            ..Options::default()
+        };
+        let (out, _) = md_with(&d, &Metadata::default(), &opts);
+        assert_eq!(out, "> **Tip**\n>\n> t\n\n### S\n\n#### Sub\n");
+        let (out, _) = md_with(&d, &Metadata::default(), &Options::default());
+        assert!(out.ends_with("# S\n\n## Sub\n"), "{out}");
+    }
+
+    #[test]
     fn code_spans_fence_backticks() {
         for code in ["a`b", "``x``", "`", " a ", "a|b"] {
             let out = md(vec![
