@@ -1,6 +1,7 @@
 //! Writers: one module per output format, all reading the doctree.
 //! The table of formats is [`Format`]; text and binary outputs are distinct.
 
+pub mod epub;
 pub mod html;
 pub mod json;
 pub mod md;

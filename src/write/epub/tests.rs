@@ -1,0 +1,138 @@
+use super::*;
+
+fn post(text: &str) -> Converted {
+    crate::convert(text, None, &Options::default()).expect("post")
+}
+
+fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = BTreeMap::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).expect("entry");
+        let mut v = Vec::new();
+        f.read_to_end(&mut v).expect("read");
+        out.insert(f.name().to_owned(), v);
+    }
+    out
+}
+
+fn entry(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
+    String::from_utf8_lossy(files.get(name).map(Vec::as_slice).unwrap_or_default()).into_owned()
+}
+
+const A: &str = ".. title: Alpha\n.. slug: alpha\n.. date: 2020-01-02 10:00:00 UTC\n.. author: Zed\n\nSee `beta <link://slug/beta>`_ and [#]_.\n\n.. [#] Alpha note.\n\nPart\n====\n\nText.\n";
+const B: &str = ".. title: Beta\n.. slug: beta\n.. date: 2021-05-06 10:00:00 UTC\n.. author: Amy\n\nBack to `alpha </posts/alpha/#part>`_, [#]_.\n\n.. [#] Beta note.\n";
+const C: &str = ".. title: Undated\n.. slug: undated\n\nNo date.\n";
+
+#[test]
+fn chapters_in_date_order_undated_last() {
+    let posts = [post(C), post(B), post(A)];
+    assert_eq!(reading_order(&posts, false), vec![2, 1, 0]);
+    assert_eq!(reading_order(&posts, true), vec![1, 2, 0]);
+}
+
+#[test]
+fn book_is_deterministic_with_mimetype_first() {
+    let posts = [post(A), post(B)];
+    let mut d = Vec::new();
+    let one = build(&posts, &EpubOptions::default(), &mut d).expect("book");
+    let two = build(&posts, &EpubOptions::default(), &mut d).expect("book");
+    assert_eq!(one, two);
+    assert_eq!(&one[30..38], b"mimetype");
+    assert_eq!(&one[38..58], b"application/epub+zip");
+}
+
+#[test]
+fn metadata_from_posts_not_the_clock() {
+    let posts = [post(A), post(B)];
+    let mut d = Vec::new();
+    let files = unzip(&build(&posts, &EpubOptions::default(), &mut d).expect("book"));
+    let opf = entry(&files, "OEBPS/content.opf");
+    assert!(opf.contains("<dc:title>Digest</dc:title>"), "{opf}");
+    assert!(
+        opf.contains("<dc:date>2021-05-06T10:00:00Z</dc:date>"),
+        "{opf}"
+    );
+    assert!(opf.contains("<meta property=\"dcterms:modified\">2021-05-06T10:00:00Z</meta>"));
+    assert!(opf.contains("<dc:language>en</dc:language>"));
+    let amy = opf.find(">Amy<").expect("Amy");
+    let zed = opf.find(">Zed<").expect("Zed");
+    assert!(amy < zed, "creators sorted");
+    assert!(opf.contains("urn:uuid:"));
+}
+
+/// epub-builder 0.8.3 gave `dc:language` and `dc:creator` the same id.
+#[test]
+fn opf_ids_are_unique() {
+    let posts = [post(A), post(B)];
+    let mut d = Vec::new();
+    let files = unzip(&build(&posts, &EpubOptions::default(), &mut d).expect("book"));
+    let opf = entry(&files, "OEBPS/content.opf");
+    let mut seen = BTreeSet::new();
+    for part in opf.split(" id=\"").skip(1) {
+        let id = part.split('"').next().unwrap_or_default();
+        assert!(seen.insert(id.to_owned()), "duplicate id {id} in\n{opf}");
+    }
+    assert!(seen.len() > 3);
+}
+
+#[test]
+fn links_between_posts_and_unique_footnote_ids() {
+    let posts = [post(A), post(B)];
+    let mut d = Vec::new();
+    let files = unzip(&build(&posts, &EpubOptions::default(), &mut d).expect("book"));
+    let a = entry(&files, "OEBPS/chapter-001.xhtml");
+    let b = entry(&files, "OEBPS/chapter-002.xhtml");
+    assert!(a.contains("href=\"chapter-002.xhtml\""), "{a}");
+    assert!(b.contains("href=\"chapter-001.xhtml#c1-part\""), "{b}");
+    assert!(a.contains("id=\"c1-footnote-1\""), "{a}");
+    assert!(b.contains("id=\"c2-footnote-1\""), "{b}");
+    assert!(a.contains("<h1 class=\"post-title\">Alpha</h1>"));
+    assert!(a.contains("2020-01-02</time> · Zed"), "{a}");
+}
+
+#[test]
+fn remote_image_becomes_a_link_with_warning() {
+    let posts = [post(
+        ".. title: P\n\n.. image:: https://example.com/cat.png\n   :alt: A cat\n",
+    )];
+    let mut d = Vec::new();
+    let files = unzip(&build(&posts, &EpubOptions::default(), &mut d).expect("book"));
+    let c = entry(&files, "OEBPS/chapter-001.xhtml");
+    assert!(
+        c.contains("<a class=\"remote-image\" href=\"https://example.com/cat.png\">A cat</a>"),
+        "{c}"
+    );
+    assert!(
+        d.iter()
+            .any(|(i, x)| *i == 0 && x.level == Level::Warning && x.message.contains("cat.png"))
+    );
+}
+
+#[test]
+fn outside_links_go_to_the_site_or_are_dropped() {
+    let text = ".. title: P\n\n`x <link://slug/other>`_ `y </pages/about/>`_\n";
+    let posts = [post(text)];
+    let mut d = Vec::new();
+    let files = unzip(&build(&posts, &EpubOptions::default(), &mut d).expect("book"));
+    let c = entry(&files, "OEBPS/chapter-001.xhtml");
+    assert!(!c.contains("link://"), "{c}");
+    assert_eq!(
+        d.iter().filter(|(_, x)| x.level == Level::Warning).count(),
+        2
+    );
+    let opts = EpubOptions {
+        site_url: Some("https://blog.example/".into()),
+        ..EpubOptions::default()
+    };
+    let files = unzip(&build(&posts, &opts, &mut d).expect("book"));
+    let c = entry(&files, "OEBPS/chapter-001.xhtml");
+    assert!(
+        c.contains("href=\"https://blog.example/posts/other/\""),
+        "{c}"
+    );
+    assert!(
+        c.contains("href=\"https://blog.example/pages/about/\""),
+        "{c}"
+    );
+}
