@@ -128,6 +128,11 @@ fn rst_settings(settings: &BTreeMap<String, serde_json::Value>) -> rst::Settings
             }
             "file_insertion_enabled" => set_bool(&mut out.file_insertion_enabled, value),
             "raw_enabled" => set_bool(&mut out.raw_enabled, value),
+            "pep_references" => set_bool(&mut out.pep_references, value),
+            "rfc_references" => set_bool(&mut out.rfc_references, value),
+            "character_level_inline_markup" => {
+                set_bool(&mut out.character_level_inline_markup, value)
+            }
             _ => {}
         }
     }
@@ -179,7 +184,8 @@ fn set_usize(field: &mut usize, value: &serde_json::Value) {
 }
 
 fn set_bool(field: &mut bool, value: &serde_json::Value) {
-    if let Some(b) = value.as_bool() {
+    // docutils settings files also spell booleans as 0 / 1.
+    if let Some(b) = value.as_bool().or_else(|| value.as_i64().map(|n| n != 0)) {
         *field = b;
     }
 }

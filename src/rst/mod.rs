@@ -33,6 +33,12 @@ pub struct Settings {
     pub language: String,
     /// Folder that `include` paths are relative to and confined in.
     pub base_dir: Option<PathBuf>,
+    /// Recognise standalone `PEP 8` / `RFC 2822` references (docutils'
+    /// `pep_references`, `rfc_references`; off by default as in docutils).
+    pub pep_references: bool,
+    pub rfc_references: bool,
+    /// docutils' `character_level_inline_markup`: markup inside words.
+    pub character_level_inline_markup: bool,
 }
 
 impl Default for Settings {
@@ -46,6 +52,9 @@ impl Default for Settings {
             raw_enabled: true,
             language: "en".to_owned(),
             base_dir: None,
+            pep_references: false,
+            rfc_references: false,
+            character_level_inline_markup: false,
         }
     }
 }
@@ -60,6 +69,9 @@ pub struct Parsed {
 /// Parses a whole reST document.
 pub fn parse(text: &str, settings: &Settings) -> Parsed {
     let mut state = state::DocState::new(settings);
+    state.roles.pep_references = settings.pep_references;
+    state.roles.rfc_references = settings.rfc_references;
+    state.roles.character_level_inline_markup = settings.character_level_inline_markup;
     let document = block::parse_document(&mut state, text);
     Parsed {
         document,
