@@ -506,6 +506,13 @@ impl<'a> Writer<'a> {
         if matches!(
             tag,
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough
+        ) && self.close_after_break(tag)
+        {
+            return;
+        }
+        if matches!(
+            tag,
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough
         ) && let Some(Event::Text(prev)) = self.ev.last_mut()
         {
             // `*a *` is no emphasis: the space goes after the closer.
@@ -532,6 +539,18 @@ impl<'a> Writer<'a> {
             self.trim_last_text();
         }
         self.ev.push(Event::End(tag));
+    }
+
+    /// Closes emphasis before a trailing line break, which moves after it.
+    fn close_after_break(&mut self, tag: TagEnd) -> bool {
+        if !matches!(self.ev.last(), Some(Event::SoftBreak)) {
+            return false;
+        }
+        let brk = self.ev.pop();
+        self.trim_last_text();
+        self.end(tag);
+        self.ev.extend(brk);
+        true
     }
 
     fn trim_last_text(&mut self) {
@@ -1353,11 +1372,19 @@ impl<'a> Writer<'a> {
     /// A source line break. Spaces before it would make a hard break.
     fn line_break(&mut self) {
         self.trim_last_text();
-        self.ev.push(if self.one_line {
+        let brk = if self.one_line {
             ev_text(" ")
         } else {
             Event::SoftBreak
-        });
+        };
+        match self.ev.last() {
+            // `*` then a line break opens nothing: break before the opener.
+            Some(Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)) => {
+                let at = self.ev.len() - 1;
+                self.ev.insert(at, brk);
+            }
+            _ => self.ev.push(brk),
+        }
     }
 
     /// Inline HTML as the parser reads it back: one event per tag, the
@@ -1377,7 +1404,8 @@ impl<'a> Writer<'a> {
                     rest = &rest[n..];
                 }
                 None => {
-                    let n = rest[1..].find('<').map_or(rest.len(), |i| i + 1);
+                    let first = rest.chars().next().map_or(1, char::len_utf8);
+                    let n = rest[first..].find('<').map_or(rest.len(), |i| i + first);
                     self.text(&rest[..n]);
                     rest = &rest[n..];
                 }
@@ -2005,13 +2033,13 @@ mod tests {
                         .with_child(
                             el(Kind::Raw)
                                 .with_attr("format", "html")
-                                .with_text("<kbd>K</kbd>"),
+                                .with_text("<kbd>K</kbd>Ж<i"),
                         ),
                 ),
             ],
         ));
         let (out, diags) = md_with(&doc(vec![dl]), &Metadata::default(), &Options::default());
-        assert_eq!(out, "- **bold term**\\\n  *em* <kbd>K</kbd>\n");
+        assert_eq!(out, "- **bold term**\\\n  *em* <kbd>K</kbd>Ж\\<i\n");
         assert!(diags.iter().all(|d| d.level == Level::Info), "{diags:?}");
     }
 
@@ -2071,6 +2099,85 @@ mod tests {
         assert_eq!(out, "> **Tip**\n>\n> t\n\n### S\n\n#### Sub\n");
         let (out, _) = md_with(&d, &Metadata::default(), &Options::default());
         assert!(out.ends_with("# S\n\n## Sub\n"), "{out}");
+    }
+
+    /// Deterministic pseudo-random trees: any kind under any kind, tricky
+    /// text. The writer must not panic and must end with one newline.
+    #[test]
+    fn arbitrary_trees_never_panic() {
+        const KINDS: [Kind; 24] = [
+            Kind::Paragraph,
+            Kind::Emphasis,
+            Kind::Strong,
+            Kind::Literal,
+            Kind::Reference,
+            Kind::BulletList,
+            Kind::EnumeratedList,
+            Kind::ListItem,
+            Kind::Section,
+            Kind::Title,
+            Kind::BlockQuote,
+            Kind::Note,
+            Kind::Table,
+            Kind::Tgroup,
+            Kind::Row,
+            Kind::Entry,
+            Kind::Image,
+            Kind::Raw,
+            Kind::Footnote,
+            Kind::FootnoteReference,
+            Kind::LineBlock,
+            Kind::Line,
+            Kind::DefinitionList,
+            Kind::LiteralBlock,
+        ];
+        const TEXTS: [&str; 8] = ["a", " *b_ ", "\n", "Ж<i>", "`", "1. x\n# y", "|", "  "];
+        let mut seed = 0x2545_f491_u64;
+        let mut next = move |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize % n
+        };
+        fn build(next: &mut impl FnMut(usize) -> usize, depth: usize) -> Element {
+            let mut e = el(KINDS[next(KINDS.len())]);
+            for (k, v) in [
+                ("refuri", "u"),
+                ("refid", "f"),
+                ("uri", "i"),
+                ("format", "html"),
+            ] {
+                if next(3) == 0 {
+                    e.set(k, v);
+                }
+            }
+            if next(4) == 0 {
+                e.attrs.ids.push("f".into());
+            }
+            for _ in 0..next(4) {
+                if depth == 0 || next(3) == 0 {
+                    e.push(Node::Text(TEXTS[next(TEXTS.len())].into()));
+                } else {
+                    e.push(build(next, depth - 1));
+                }
+            }
+            e
+        }
+        for _ in 0..400 {
+            let mut d = el(Kind::Document);
+            d.push(build(&mut next, 4));
+            let (out, _) = md_with(&d, &Metadata::default(), &Options::default());
+            assert!(out.ends_with('\n') && !out.ends_with("\n\n"), "{out:?}");
+        }
+    }
+
+    #[test]
+    fn line_breaks_at_emphasis_edges_move_outside() {
+        let d = el(Kind::Paragraph)
+            .with_text("a")
+            .with_child(el(Kind::Emphasis).with_text("\nb\n"))
+            .with_text("c");
+        let (out, diags) = md_with(&doc(vec![d]), &Metadata::default(), &Options::default());
+        assert_eq!(out, "a\n*b*\nc\n");
+        assert!(diags.is_empty(), "{diags:?}");
     }
 
     #[test]
