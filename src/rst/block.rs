@@ -23,7 +23,16 @@ pub fn parse_document(state: &mut DocState, text: &str) -> Element {
     let tab = state.settings.tab_width.max(1);
     let owned: Vec<String> = text.lines().map(|l| expand_line(l, tab)).collect();
     let lines: Vec<&str> = owned.iter().map(String::as_str).collect();
-    let doc = Element::new(Kind::Document).with_attr("source", state.settings.source.clone());
+    let mut doc = Element::new(Kind::Document).with_attr("source", state.settings.source.clone());
+    let limit = state.settings.line_length_limit;
+    if let Some(i) = lines
+        .iter()
+        .position(|l| l.len() > limit && l.chars().count() > limit)
+    {
+        let msg = format!("Line {} exceeds the line-length-limit.", i + 1);
+        doc.push(state.system_message(Level::Error, &msg, None, Vec::new()));
+        return doc;
+    }
     let mut parser = Parser::new(state);
     let mut m = Machine::new(&lines, 0, true, doc, 0);
     m.is_doc = true;
@@ -285,7 +294,9 @@ impl<'a, 's> Parser<'a, 's> {
     }
 
     /// Inline-parses `text` starting on 1-based `line`.
-    fn inline(&mut self, text: &str, line: u32) -> (Vec<Node>, Vec<Element>) {
+    /// `cur` is docutils' current line (for messages about nodes without one).
+    fn inline(&mut self, text: &str, line: u32, cur: u32) -> (Vec<Node>, Vec<Element>) {
+        self.state.current_line = Some(cur);
         super::inline::parse(self.state, text, line)
     }
 
@@ -376,7 +387,8 @@ impl<'a, 's> Parser<'a, 's> {
                         .collect();
                     let lineno = (line_offset + split.start + 1) as u32;
                     let text = a_lines.join("\n");
-                    let (nodes, msgs) = self.inline(text.trim_end(), lineno);
+                    let (nodes, msgs) =
+                        self.inline(text.trim_end(), lineno, (line_offset + split.end) as u32);
                     let mut attribution = Element::new(Kind::Attribution).with_line(lineno);
                     attribution.children = nodes;
                     bq.push(attribution);
@@ -542,7 +554,10 @@ impl<'a, 's> Parser<'a, 's> {
                 }
             }
         };
-        let (nodes, msgs) = self.inline(text, lineno);
+        let cur = m.current_lineno();
+        let (nodes, msgs) = self.inline(text, lineno, cur);
+        let (dups, msgs) = split_dup_msgs(msgs);
+        m.extend(dups);
         let mut p = Element::new(Kind::Paragraph).with_line(lineno);
         p.children = nodes;
         m.push(p);
@@ -876,7 +891,8 @@ impl<'a, 's> Parser<'a, 's> {
         messages: Vec<Element>,
     ) {
         let mut section = Element::new(Kind::Section);
-        let (nodes, title_msgs) = self.inline(title, lineno);
+        let cur = m.current_lineno();
+        let (nodes, title_msgs) = self.inline(title, lineno, cur);
         let mut title_el = Element::new(Kind::Title).with_line(lineno);
         title_el.children = nodes;
         section.attrs.names.push(normalize_name(&title_el.astext()));
@@ -898,7 +914,8 @@ impl<'a, 's> Parser<'a, 's> {
     /// `Text.indent`: a definition list starting with the term at `t`.
     fn definition_list(&mut self, m: &mut Machine, t: usize) {
         let mut dl = Element::new(Kind::DefinitionList).with_line(m.lineno(t));
-        let (item, mut blank_finish) = self.definition_list_item(m, t);
+        let (item, mut blank_finish, dups) = self.definition_list_item(m, t);
+        m.extend(dups);
         dl.push(item);
         loop {
             let p = m.skip_blanks(m.pos);
@@ -910,7 +927,7 @@ impl<'a, 's> Parser<'a, 's> {
             match m.line(p + 1) {
                 Some(next) if !is_blank(next) && next.starts_with(' ') => {
                     m.pos = p + 1;
-                    let (item, bf) = self.definition_list_item(m, p);
+                    let (item, bf, _dropped) = self.definition_list_item(m, p);
                     dl.push(item);
                     blank_finish = bf;
                 }
@@ -924,13 +941,14 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
-    fn definition_list_item(&mut self, m: &mut Machine, t: usize) -> (Element, bool) {
+    fn definition_list_item(&mut self, m: &mut Machine, t: usize) -> (Element, bool, Vec<Element>) {
         let dd_lineno = m.lineno(m.pos);
         let dt_lineno = dd_lineno - 1;
         let b = self.get_indented(m, false, true);
         let termline = m.lines[t];
         let mut item = Element::new(Kind::DefinitionListItem).with_line(dt_lineno);
-        let (term_nodes, messages) = self.term(termline, dt_lineno);
+        let (term_nodes, messages) = self.term(termline, dt_lineno, m.current_lineno());
+        let (dups, messages) = split_dup_msgs(messages);
         for n in term_nodes {
             item.push(n);
         }
@@ -949,12 +967,15 @@ impl<'a, 's> Parser<'a, 's> {
         }
         self.nested_parse(&b.lines, b.offset, &mut dd, false);
         item.push(dd);
-        (item, b.blank_finish)
+        (item, b.blank_finish, dups)
     }
 
     /// `Text.term`: the term and its classifiers (split at ` : `).
-    fn term(&mut self, line: &str, lineno: u32) -> (Vec<Element>, Vec<Element>) {
-        let (nodes, messages) = self.inline(line, lineno);
+    fn term(&mut self, line: &str, lineno: u32, cur: u32) -> (Vec<Element>, Vec<Element>) {
+        let (nodes, messages) = self.inline(line, lineno, cur);
+        // escaped separators (`\\:`) look the same once unescaped
+        let flags = escaped_separators(line);
+        let mut flags = flags.iter().copied();
         let mut out = vec![Element::new(Kind::Term).with_line(lineno)];
         for node in nodes {
             let Node::Text(text) = node else {
@@ -963,7 +984,7 @@ impl<'a, 's> Parser<'a, 's> {
                 }
                 continue;
             };
-            let parts = split_classifiers(&text);
+            let parts = split_classifiers(&text, &mut flags);
             if parts.len() == 1 {
                 if let Some(last) = out.last_mut() {
                     last.push(Node::Text(text));
@@ -1123,7 +1144,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     fn field_list(&mut self, m: &mut Machine, end: usize) {
         let mut fl = Element::new(Kind::FieldList).with_line(m.lineno(m.pos));
-        let (field, mut blank_finish) = self.field(m, end);
+        let (field, mut blank_finish, dups) = self.field(m, end);
         fl.push(field);
         loop {
             m.pos = m.skip_blanks(m.pos);
@@ -1132,25 +1153,28 @@ impl<'a, 's> Parser<'a, 's> {
             if pat != Pat::FieldMarker {
                 break;
             }
-            let (field, bf) = self.field(m, e);
+            let (field, bf, _dropped) = self.field(m, e);
             fl.push(field);
             blank_finish = bf;
         }
         m.push(fl);
+        m.extend(dups);
         if !blank_finish {
             let w = self.unindent_warning(m, "Field list");
             m.push(w);
         }
     }
 
-    fn field(&mut self, m: &mut Machine, end: usize) -> (Element, bool) {
+    fn field(&mut self, m: &mut Machine, end: usize) -> (Element, bool, Vec<Element>) {
         let line = m.lines[m.pos];
         let name = scan::field_name(&line[..end]).to_owned();
         let lineno = m.lineno(m.pos);
         let indent = line[..end].chars().count();
         let b = self.get_first_known_indented(m, indent, false, true, true);
         let mut field = Element::new(Kind::Field).with_line(lineno);
-        let (name_nodes, name_msgs) = self.inline(&name, lineno);
+        let cur = m.current_lineno();
+        let (name_nodes, name_msgs) = self.inline(&name, lineno, cur);
+        let (dups, name_msgs) = split_dup_msgs(name_msgs);
         let mut fname = Element::new(Kind::FieldName);
         fname.children = name_nodes;
         field.push(fname);
@@ -1162,7 +1186,7 @@ impl<'a, 's> Parser<'a, 's> {
             self.nested_parse(&b.lines, b.offset, &mut body, false);
         }
         field.push(body);
-        (field, b.blank_finish)
+        (field, b.blank_finish, dups)
     }
 
     /// `Body.option_marker`; false means "not an option list, try as text".
@@ -1257,6 +1281,8 @@ impl<'a, 's> Parser<'a, 's> {
         let mut messages = Vec::new();
         let (line, indent, msgs, mut blank_finish) = self.line_block_line(m, end);
         items.push((line, indent));
+        let (dups, msgs) = split_dup_msgs(msgs);
+        messages.extend(dups);
         messages.extend(msgs);
         while !blank_finish {
             let Some(next) = m.line(m.pos) else { break };
@@ -1266,7 +1292,8 @@ impl<'a, 's> Parser<'a, 's> {
             }
             let (line, indent, msgs, bf) = self.line_block_line(m, e);
             items.push((line, indent));
-            messages.extend(msgs);
+            // the parent is the line block here: docutils drops these
+            messages.extend(split_dup_msgs(msgs).1);
             blank_finish = bf;
         }
         let warning = (!blank_finish).then(|| {
@@ -1304,7 +1331,8 @@ impl<'a, 's> Parser<'a, 's> {
         let lineno = m.lineno(m.pos);
         let b = self.get_first_known_indented(m, raw[..end].chars().count(), true, true, true);
         let text = b.lines.join("\n");
-        let (nodes, msgs) = self.inline(&text, lineno);
+        let cur = m.current_lineno();
+        let (nodes, msgs) = self.inline(&text, lineno, cur);
         let mut line = Element::new(Kind::Line).with_line(lineno);
         line.children = nodes;
         let indent = (raw.trim_end() != "|").then(|| end.saturating_sub(2));
@@ -1341,6 +1369,25 @@ fn nest_line_block(items: Vec<(Element, usize)>, depth: usize, max: usize) -> Ve
     out
 }
 
+/// Splits off duplicate-name messages that inline targets produced:
+/// docutils appends those to the parent at once (before the element being
+/// built), or drops them where the parent cannot hold body elements.
+fn split_dup_msgs(msgs: Vec<Element>) -> (Vec<Element>, Vec<Element>) {
+    msgs.into_iter().partition(is_dup_msg)
+}
+
+fn is_dup_msg(e: &Element) -> bool {
+    const TEXTS: [&str; 4] = [
+        "Duplicate explicit target name: ",
+        "Duplicate implicit target name: ",
+        "Target name overrides implicit target name ",
+        "Duplicate name \"",
+    ];
+    e.kind == Kind::SystemMessage
+        && e.child(Kind::Paragraph)
+            .is_some_and(|p| TEXTS.iter().any(|t| p.astext().starts_with(t)))
+}
+
 /// If `data` ends with an unescaped `::`, the text before it.
 fn literal_marker(data: &str) -> Option<&str> {
     let before = data.strip_suffix("::")?;
@@ -1348,8 +1395,27 @@ fn literal_marker(data: &str) -> Option<&str> {
     (backslashes % 2 == 0).then_some(before)
 }
 
-/// `re.split(' +: +', text)`.
-fn split_classifiers(text: &str) -> Vec<&str> {
+/// For each ` +: +` separator in a raw term line, whether its colon is
+/// backslash-escaped; empty when none is (then every separator splits).
+fn escaped_separators(raw: &str) -> Vec<bool> {
+    let b = raw.as_bytes();
+    let mut flags = Vec::new();
+    let mut any = false;
+    for (i, &c) in b.iter().enumerate() {
+        if c != b':' || b.get(i + 1) != Some(&b' ') {
+            continue;
+        }
+        let escaped = i >= 2 && b[i - 1] == b'\\' && b[i - 2] == b' ';
+        if escaped || (i >= 1 && b[i - 1] == b' ') {
+            any |= escaped;
+            flags.push(escaped);
+        }
+    }
+    if any { flags } else { Vec::new() }
+}
+
+/// `re.split(' +: +', text)`, skipping separators flagged as escaped.
+fn split_classifiers<'x>(text: &'x str, escaped: &mut impl Iterator<Item = bool>) -> Vec<&'x str> {
     let b = text.as_bytes();
     let mut parts = Vec::new();
     let mut start = 0;
@@ -1358,7 +1424,10 @@ fn split_classifiers(text: &str) -> Vec<&str> {
         if b[i] == b' ' {
             let run = b[i..].iter().take_while(|c| **c == b' ').count();
             let colon = i + run;
-            if b.get(colon) == Some(&b':') && b.get(colon + 1) == Some(&b' ') {
+            if b.get(colon) == Some(&b':')
+                && b.get(colon + 1) == Some(&b' ')
+                && !escaped.next().unwrap_or(false)
+            {
                 let after = b[colon + 1..].iter().take_while(|c| **c == b' ').count();
                 parts.push(&text[start..i]);
                 start = colon + 1 + after;
@@ -1627,7 +1696,15 @@ mod tests {
 
     #[test]
     fn classifier_split() {
-        assert_eq!(split_classifiers("a : b : c"), vec!["a", "b", "c"]);
-        assert_eq!(split_classifiers("a:b"), vec!["a:b"]);
+        let mut none = std::iter::empty();
+        assert_eq!(
+            split_classifiers("a : b : c", &mut none),
+            vec!["a", "b", "c"]
+        );
+        assert_eq!(split_classifiers("a:b", &mut none), vec!["a:b"]);
+        let flags = escaped_separators("a \\: b : c");
+        assert_eq!(flags, vec![true, false]);
+        let parts = split_classifiers("a : b : c", &mut flags.into_iter());
+        assert_eq!(parts, vec!["a : b", "c"]);
     }
 }

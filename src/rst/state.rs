@@ -32,6 +32,9 @@ pub struct DocState<'s> {
     /// Substitution definitions by name, with their internal key.
     substitution_defs: HashMap<String, String>,
     subdef_counter: u32,
+    /// The block parser's current line while inline text is parsed
+    /// (docutils' reporter falls back to it for nodes without a line).
+    pub current_line: Option<u32>,
     /// Section title styles in order of appearance (`=` or `=/=`).
     pub title_styles: Vec<String>,
     /// Custom roles and the default role, owned by `inline`.
@@ -50,6 +53,7 @@ impl<'s> DocState<'s> {
             fixups: HashMap::new(),
             substitution_defs: HashMap::new(),
             subdef_counter: 0,
+            current_line: None,
             title_styles: Vec::new(),
             roles: Default::default(),
         }
@@ -242,7 +246,8 @@ impl<'s> DocState<'s> {
         } else {
             vec![self.set_id(node)]
         };
-        let mut msg = self.system_message(level, &text, node.line, Vec::new());
+        let line = node.line.or(self.current_line);
+        let mut msg = self.system_message(level, &text, line, Vec::new());
         msg.attrs.backrefs = backrefs;
         Some(msg)
     }
