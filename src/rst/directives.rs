@@ -9,6 +9,7 @@
 mod body;
 mod convert;
 mod images;
+mod lang;
 mod misc;
 mod nikola;
 mod parts;
@@ -41,7 +42,10 @@ pub struct DirectiveCall {
 /// A parsed directive, as docutils' `Directive` instance.
 #[derive(Clone, Debug)]
 pub struct Directive {
+    /// The name as written.
     pub name: String,
+    /// The registered (English) name it resolved to, lowercase.
+    pub canonical: String,
     pub arguments: Vec<String>,
     pub options: Vec<(String, OptVal)>,
     pub content: Vec<String>,
@@ -90,37 +94,66 @@ pub struct Spec {
 pub fn run(parser: &mut Parser, call: DirectiveCall) -> Vec<Node> {
     let mut out: Vec<Node> = Vec::new();
     let norm = call.name.to_lowercase();
-    let spec = match lookup(&norm) {
-        Some((spec, true)) => spec,
-        found => {
-            // docutils tries the language module, then the canonical name.
+    // Nikola registers its directives by name: no language lookup.
+    if let Some(spec) = nikola_directive(&norm) {
+        out.extend(run_spec(parser, spec, call, &norm));
+        return out;
+    }
+    let (lang, table) = language_table(&parser.state.settings.language);
+    let canonical = match find(table, &norm) {
+        Some(c) => c.to_owned(),
+        None => {
+            let english = language_table("en").1;
+            let (canonical, how) = match find(english, &norm) {
+                Some(c) => (
+                    c.to_owned(),
+                    format!("Using English fallback for directive \"{}\".", call.name),
+                ),
+                None => (
+                    norm.clone(),
+                    format!("Trying \"{}\" as canonical directive name.", call.name),
+                ),
+            };
             let msg = format!(
-                "No directive entry for \"{0}\" in module \"docutils.parsers.rst.languages.{1}\".\nTrying \"{0}\" as canonical directive name.",
-                call.name,
-                language(parser)
+                "No directive entry for \"{}\" in module \"docutils.parsers.rst.languages.{lang}\".\n{how}",
+                call.name
             );
-            out.push(
-                parser
-                    .state
-                    .system_message(Level::Info, &msg, Some(call.lineno), vec![])
-                    .into(),
-            );
-            match found {
-                Some((spec, _)) => spec,
-                None => {
-                    out.push(unknown_directive(parser, &call).into());
-                    return out;
-                }
-            }
+            let info = parser
+                .state
+                .system_message(Level::Info, &msg, Some(call.lineno), vec![]);
+            out.push(info.into());
+            canonical
         }
     };
-    out.extend(run_spec(parser, spec, call));
+    match registry(&canonical) {
+        Some(spec) => out.extend(run_spec(parser, spec, call, &canonical)),
+        None => out.push(unknown_directive(parser, &call).into()),
+    }
     out
 }
 
-fn language(parser: &Parser) -> String {
-    let lang = parser.state.settings.language.replace('-', "_");
-    if lang.is_empty() { "en".into() } else { lang }
+/// The directive-name table of a language (docutils' `get_language`: the
+/// full tag, then its first part, else English), with its module name.
+fn language_table(code: &str) -> (&'static str, &'static [(&'static str, &'static str)]) {
+    let tag = code.to_lowercase().replace('-', "_");
+    let short = tag.split('_').next().unwrap_or("");
+    let pick = |t: &str| lang::DIRECTIVES.iter().find(|(c, _)| *c == t).copied();
+    pick(&tag)
+        .or_else(|| pick(short))
+        .or_else(|| pick("en"))
+        .unwrap_or(("en", &[]))
+}
+
+fn find(table: &[(&str, &'static str)], name: &str) -> Option<&'static str> {
+    table
+        .binary_search_by(|(k, _)| (*k).cmp(name))
+        .ok()
+        .map(|i| table[i].1)
+}
+
+/// The module name used in language messages (`en`, `de`, ...).
+fn language(parser: &Parser) -> &'static str {
+    language_table(&parser.state.settings.language).0
 }
 
 fn unknown_directive(parser: &mut Parser, call: &DirectiveCall) -> Element {
@@ -142,7 +175,12 @@ pub fn literal(text: &str) -> Element {
 }
 
 /// Runs a directive class on a call (also used for aliases like `listing`).
-pub fn run_spec(parser: &mut Parser, spec: &Spec, call: DirectiveCall) -> Vec<Node> {
+pub fn run_spec(
+    parser: &mut Parser,
+    spec: &Spec,
+    call: DirectiveCall,
+    canonical: &str,
+) -> Vec<Node> {
     let lineno = call.lineno;
     let name = call.name.clone();
     let block_text = call.block_text.clone();
@@ -158,6 +196,7 @@ pub fn run_spec(parser: &mut Parser, spec: &Spec, call: DirectiveCall) -> Vec<No
             return vec![m.into()];
         }
     };
+    directive.canonical = canonical.to_owned();
     match (spec.run)(parser, &mut directive) {
         Ok(nodes) => nodes,
         Err(e) => {
@@ -191,6 +230,7 @@ fn parse_directive_block(
     let line_offset = call.content_offset.saturating_sub(1);
     let block = split_block(spec, call.lines, line_offset, presets)?;
     Ok(Directive {
+        canonical: String::new(),
         name: call.name,
         arguments: block.arguments,
         options: block.options,
@@ -466,11 +506,25 @@ pub fn parent_kind() -> Option<Kind> {
     PARENTS.with(|p| p.borrow().last().copied())
 }
 
-/// Looks a lowercased directive name up. The flag tells whether the name
-/// is known without the "No directive entry" fallback message (English
-/// names, and Nikola's registered directives).
-fn lookup(name: &str) -> Option<(&'static Spec, bool)> {
-    let spec = match name {
+/// Nikola's directives, registered under their names.
+fn nikola_directive(name: &str) -> Option<&'static Spec> {
+    Some(match name {
+        "youtube" => &nikola::YOUTUBE,
+        "vimeo" => &nikola::VIMEO,
+        "media" => &nikola::MEDIA,
+        "gist" => &nikola::GIST,
+        "listing" => &nikola::LISTING,
+        "thumbnail" => &images::THUMBNAIL,
+        "post-list" | "post_list" => &nikola::POST_LIST,
+        "soundcloud" | "soundcloud_playlist" => &nikola::SOUNDCLOUD,
+        "chart" => &nikola::CHART,
+        _ => return None,
+    })
+}
+
+/// docutils' `_directive_registry`: canonical name to directive class.
+fn registry(name: &str) -> Option<&'static Spec> {
+    Some(match name {
         "attention" | "caution" | "danger" | "error" | "hint" | "important" | "note" | "tip"
         | "warning" => &body::ADMONITION,
         "admonition" => &body::GENERIC_ADMONITION,
@@ -478,7 +532,7 @@ fn lookup(name: &str) -> Option<(&'static Spec, bool)> {
         "sidebar" => &body::SIDEBAR,
         "line-block" => &body::LINE_BLOCK,
         "parsed-literal" => &body::PARSED_LITERAL,
-        "code" | "code-block" | "sourcecode" => &body::CODE,
+        "code" => &body::CODE,
         "math" => &body::MATH,
         "rubric" => &body::RUBRIC,
         "epigraph" | "highlights" | "pull-quote" => &body::BLOCK_QUOTE,
@@ -490,7 +544,7 @@ fn lookup(name: &str) -> Option<(&'static Spec, bool)> {
         "image" => &images::IMAGE,
         "figure" => &images::FIGURE,
         "contents" => &parts::CONTENTS,
-        "sectnum" | "section-numbering" => &parts::SECTNUM,
+        "sectnum" => &parts::SECTNUM,
         "header" | "footer" => &parts::DECORATION,
         "target-notes" => &parts::TARGET_NOTES,
         "meta" => &misc::META,
@@ -499,23 +553,13 @@ fn lookup(name: &str) -> Option<(&'static Spec, bool)> {
         "replace" => &misc::REPLACE,
         "unicode" => &misc::UNICODE,
         "date" => &misc::DATE,
-        "class" | "rst-class" => &misc::CLASS,
+        "class" => &misc::CLASS,
         "role" => &misc::ROLE,
         "default-role" => &misc::DEFAULT_ROLE,
         "title" => &misc::TITLE,
         "restructuredtext-test-directive" => &misc::TEST,
-        "youtube" => &nikola::YOUTUBE,
-        "vimeo" => &nikola::VIMEO,
-        "media" => &nikola::MEDIA,
-        "gist" => &nikola::GIST,
-        "listing" => &nikola::LISTING,
-        "thumbnail" => &images::THUMBNAIL,
-        "post-list" | "post_list" => &nikola::POST_LIST,
-        "soundcloud" | "soundcloud_playlist" => &nikola::SOUNDCLOUD,
-        "chart" => &nikola::CHART,
         _ => return None,
-    };
-    Some((spec, true))
+    })
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub static GENERIC_ADMONITION: Spec = Spec {
 
 fn admonition(parser: &mut Parser, d: &mut Directive) -> DirResult {
     d.need_content()?;
-    let name = d.name.to_lowercase();
+    let name = d.canonical.clone();
     let kind = Kind::from_name(&name).unwrap_or(Kind::Admonition);
     let mut node = Element::new(kind).with_line(d.lineno);
     d.apply_options(&mut node, &[]);
@@ -355,7 +355,7 @@ pub static BLOCK_QUOTE: Spec = Spec {
 /// `state.block_quote` does.
 fn block_quote(parser: &mut Parser, d: &mut Directive) -> DirResult {
     d.need_content()?;
-    let class = d.name.to_lowercase();
+    let class = d.canonical.clone();
     let lines: Vec<String> = d
         .content
         .iter()

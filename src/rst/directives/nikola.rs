@@ -237,7 +237,7 @@ pub static SOUNDCLOUD: Spec = Spec {
 fn soundcloud(_parser: &mut Parser, d: &mut Directive) -> DirResult {
     no_content(d)?;
     let sid = d.arguments.first().cloned().unwrap_or_default();
-    let playlist = d.name.to_lowercase().contains("playlist");
+    let playlist = d.canonical.contains("playlist");
     let preslug = if playlist { "playlists" } else { "tracks" };
     let int = |k: &str, default: i64| match d.opt(k) {
         Some(OptVal::Int(i)) => *i,

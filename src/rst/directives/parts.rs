@@ -67,14 +67,22 @@ fn contents(parser: &mut Parser, d: &mut Directive) -> DirResult {
     Ok(out)
 }
 
-/// The "Contents" label in the document language (English only).
+/// The "Contents" label in the document language (docutils' `labels`).
 fn contents_label(parser: &Parser) -> &'static str {
-    match parser.state.settings.language.as_str() {
-        "de" => "Inhalt",
-        "fr" => "Sommaire",
-        "es" => "Contenido",
-        _ => "Contents",
-    }
+    let tag = parser
+        .state
+        .settings
+        .language
+        .to_lowercase()
+        .replace('-', "_");
+    let short = tag.split('_').next().unwrap_or("");
+    let pick = |t: &str| {
+        super::lang::CONTENTS_LABELS
+            .iter()
+            .find(|(c, _)| *c == t)
+            .map(|(_, l)| *l)
+    };
+    pick(&tag).or_else(|| pick(short)).unwrap_or("Contents")
 }
 
 pub static SECTNUM: Spec = Spec {
@@ -112,7 +120,7 @@ pub static DECORATION: Spec = Spec {
 /// move to the document start (merging several).
 fn decoration(parser: &mut Parser, d: &mut Directive) -> DirResult {
     d.need_content()?;
-    let kind = if d.name.eq_ignore_ascii_case("footer") {
+    let kind = if d.canonical == "footer" {
         Kind::Footer
     } else {
         Kind::Header

@@ -21,3 +21,143 @@ fn unknown_directive_messages() {
     ));
     assert!(out.contains("Unknown directive type \"foo\"."));
 }
+
+fn doc(input: &str, s: &Settings) -> crate::doctree::Element {
+    parse(input, s).document
+}
+
+fn first(e: &crate::doctree::Element) -> &crate::doctree::Element {
+    e.elements().next().expect("an element")
+}
+
+#[test]
+fn youtube_is_raw_html_with_embed_attrs() {
+    let d = doc(".. youtube:: abc123\n   :width: 640\n", &settings());
+    let raw = first(&d);
+    assert_eq!(raw.kind, crate::doctree::Kind::Raw);
+    assert_eq!(raw.get("format"), Some("html"));
+    assert_eq!(raw.get(".embed"), Some("youtube"));
+    assert_eq!(raw.get(".id"), Some("abc123"));
+    let html = raw.astext();
+    assert!(
+        html.contains(
+            "src=\"https://www.youtube-nocookie.com/embed/abc123?rel=0&wmode=transparent\""
+        )
+    );
+    assert!(html.contains("width=\"640\" height=\"315\""));
+}
+
+#[test]
+fn vimeo_needs_both_sizes() {
+    let d = doc(
+        ".. vimeo:: 42\n   :width: 100\n   :height: 50\n",
+        &settings(),
+    );
+    let raw = first(&d);
+    assert_eq!(raw.get(".embed"), Some("vimeo"));
+    assert!(raw.astext().contains("width=\"100\" height=\"50\""));
+}
+
+#[test]
+fn option_errors_are_docutils_texts() {
+    let out = tree(".. image:: a.png\n   :width: 3 furlongs\n");
+    assert!(out.contains(
+        "Error in \"image\" directive:\n            invalid option value: (option: \"width\"; value: '3 furlongs')\n            not a positive number or measure of one of the following units:\n            em, ex, ch, rem, vw, vh, vmin, vmax, cm, mm, Q, in, pt, pc, px, %."
+    ), "{out}");
+    let out = tree(".. note::\n");
+    assert!(out.contains("Content block expected for the \"note\" directive; none found."));
+}
+
+#[test]
+fn test_directive_reprs() {
+    let out = tree(".. restructuredtext-test-directive:: arg\n   :option: it's\n\n   body\n");
+    assert!(
+        out.contains("Directive processed. Type=\"restructuredtext-test-directive\", arguments=['arg'], options={'option': \"it's\"}, content:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn include_is_confined_and_not_circular() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.rst"), "Included *text*.\n").expect("write");
+    std::fs::write(dir.path().join("loop.rst"), ".. include:: loop.rst\n").expect("write");
+    let s = Settings {
+        base_dir: Some(dir.path().to_path_buf()),
+        ..settings()
+    };
+    let d = doc(".. include:: a.rst\n", &s);
+    assert_eq!(first(&d).kind, crate::doctree::Kind::Paragraph);
+    assert!(first(&d).astext().starts_with("Included"));
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).expect("mkdir");
+    let inner = Settings {
+        base_dir: Some(sub),
+        ..settings()
+    };
+    let out = parse(".. include:: ../a.rst\n", &inner).document.pformat();
+    assert!(out.contains("outside the source folder"), "{out}");
+    let out = parse(".. include:: loop.rst\n", &s).document.pformat();
+    assert!(
+        out.contains("circular inclusion in \"include\" directive"),
+        "{out}"
+    );
+    let off = Settings {
+        file_insertion_enabled: false,
+        ..s.clone()
+    };
+    let out = parse(".. include:: a.rst\n", &off).document.pformat();
+    assert!(out.contains("\"include\" directive disabled."));
+    let lit = doc(".. include:: a.rst\n   :literal:\n", &s);
+    assert_eq!(first(&lit).kind, crate::doctree::Kind::LiteralBlock);
+    assert_eq!(first(&lit).get("source"), Some("a.rst"));
+}
+
+#[test]
+fn raw_respects_settings() {
+    let s = Settings {
+        raw_enabled: false,
+        ..settings()
+    };
+    let out = parse(".. raw:: html\n\n   <b>x</b>\n", &s)
+        .document
+        .pformat();
+    assert!(out.contains("\"raw\" directive disabled."));
+    let d = doc(".. raw:: HTML\n\n   <b>x</b>\n", &settings());
+    assert_eq!(first(&d).get("format"), Some("html"));
+    assert_eq!(first(&d).astext(), "<b>x</b>");
+}
+
+#[test]
+fn csv_and_list_tables() {
+    let out = tree(".. csv-table::\n   :header-rows: 1\n\n   a, \"b, c\"\n   1, 2\n");
+    assert!(out.contains("<thead>") && out.contains("b, c"), "{out}");
+    let out = tree(".. list-table::\n\n   * - a\n     - b\n   * - c\n");
+    assert!(out.contains(
+        "uniform two-level bullet list expected, but row 2 does not contain the same number of items as row 1 (1 vs 2)."
+    ), "{out}");
+}
+
+#[test]
+fn odd_inputs_do_not_panic() {
+    let cases = [
+        ".. image::\n",
+        ".. image:: x\n   :width:\n",
+        ".. figure:: x\n\n   - a list\n",
+        ".. csv-table::\n   :delim: tab\n   :quote: xx\n\n   a\n",
+        ".. csv-table::\n\n   \"open\n",
+        ".. unicode:: 0x110000\n",
+        ".. |x| unicode:: 99999999999999999999\n",
+        ".. role:: (x)\n",
+        ".. code:: python\n   :number-lines: -5\n\n   a\n   b\n",
+        ".. line-block::\n\n   a\n     b\n       c\n   d\n",
+        ".. meta::\n   :: x\n",
+        ".. include:: <isonum.txt>\n",
+        ".. contents::\n   :depth: 99999999999999999999999\n",
+        ".. :: x\n",
+        ".. math::\n\n   a\n\n\n   b\n",
+    ];
+    for c in cases {
+        let _ = tree(c);
+    }
+}
