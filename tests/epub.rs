@@ -1,0 +1,302 @@
+//! EPUB books checked by epubcheck (0 errors, 0 warnings), plus a golden
+//! copy of one book unzipped in `golden/epub/<name>/`.
+//!
+//! epubcheck comes from Debian's `epubcheck` package; without it these
+//! tests fail when `CI` is set and are skipped with a notice otherwise.
+//! Re-bless the golden with `POSTCONV_BLESS=1 cargo test --test epub`.
+
+use postconv::doctree::{Diagnostic, Level};
+use postconv::write::epub::{self, EpubOptions};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn rst_files(dir: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("test folder exists")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rst"))
+        .collect();
+    out.sort();
+    out
+}
+
+fn all_posts() -> Vec<PathBuf> {
+    let mut posts = rst_files("tests/posts");
+    posts.extend(rst_files("tests/sites/nikola-sample/posts"));
+    posts
+}
+
+/// A site folder holding the images our test posts name (`/images/...`).
+fn image_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let images = dir.path().join("images");
+    std::fs::create_dir_all(&images).expect("images dir");
+    let sample = Path::new("tests/sites/nikola-sample/images");
+    for (from, to) in [
+        ("frontispiece.jpg", "picture.png"),
+        ("illus_001.jpg", "figure.png"),
+    ] {
+        std::fs::copy(sample.join(from), images.join(to)).expect("copy image");
+    }
+    dir
+}
+
+fn read_options() -> postconv::Options {
+    let mut opts = postconv::Options::default();
+    opts.transform.teaser = true;
+    opts
+}
+
+fn book(paths: &[PathBuf], opts: &EpubOptions) -> (Vec<u8>, Vec<(usize, Diagnostic)>) {
+    let mut diags = Vec::new();
+    let bytes = epub::convert_many_to_epub(paths, &read_options(), opts, &mut diags)
+        .unwrap_or_else(|e| panic!("book fails: {e}"));
+    (bytes, diags)
+}
+
+/// epubcheck's command line: the wrapper, else the jar.
+fn epubcheck_command() -> Option<Command> {
+    // `--version` exits 1 ("no file specified"): look at what it prints.
+    let works = |c: &mut Command| {
+        c.arg("--version")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("EPUBCheck v"))
+    };
+    if works(&mut Command::new("epubcheck")) {
+        return Some(Command::new("epubcheck"));
+    }
+    let jar = "/usr/share/java/epubcheck.jar";
+    let mut java = Command::new("java");
+    java.args(["-jar", jar]);
+    let mut probe = Command::new("java");
+    probe.args(["-jar", jar]);
+    if Path::new(jar).is_file() && works(&mut probe) {
+        return Some(java);
+    }
+    None
+}
+
+/// Runs epubcheck on `bytes`; `None` when it is missing (outside CI).
+fn epubcheck(name: &str, bytes: &[u8]) -> Option<String> {
+    let Some(mut cmd) = epubcheck_command() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("epubcheck is missing (apt-get install epubcheck)");
+        }
+        eprintln!("NOTICE: epubcheck not installed; {name} not validated");
+        return None;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join(format!("{name}.epub"));
+    std::fs::write(&file, bytes).expect("write epub");
+    let out = cmd.arg(&file).output().expect("epubcheck runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(text)
+}
+
+fn assert_valid(name: &str, bytes: &[u8]) {
+    let Some(report) = epubcheck(name, bytes) else {
+        return;
+    };
+    let problems: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("ERROR") || l.starts_with("WARNING") || l.starts_with("FATAL"))
+        .collect();
+    assert!(
+        problems.is_empty() && report.contains("No errors or warnings detected"),
+        "{name}: epubcheck reports:\n{report}"
+    );
+}
+
+fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut out = BTreeMap::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).expect("entry");
+        let mut v = Vec::new();
+        f.read_to_end(&mut v).expect("readable entry");
+        out.insert(f.name().to_owned(), v);
+    }
+    out
+}
+
+#[test]
+fn digest_of_all_test_posts_is_valid() {
+    let site = image_site();
+    let opts = EpubOptions {
+        title: Some("Test digest".into()),
+        site_root: Some(site.path().to_owned()),
+        site_url: Some("https://example.com/blog/".into()),
+        toc_depth: 3,
+        ..EpubOptions::default()
+    };
+    let posts = all_posts();
+    let (bytes, diags) = book(&posts, &opts);
+    let files = unzip(&bytes);
+    // Both local images embedded, the remote ones linked with a warning.
+    let images = files
+        .keys()
+        .filter(|k| k.starts_with("OEBPS/images/"))
+        .count();
+    assert_eq!(images, 2, "{:?}", files.keys().collect::<Vec<_>>());
+    let remote = diags
+        .iter()
+        .filter(|(_, d)| d.level == Level::Warning && d.message.contains("image http"))
+        .count();
+    assert!(remote >= 2, "{diags:?}");
+    let chapters = files.keys().filter(|k| k.contains("chapter-")).count();
+    assert_eq!(chapters, posts.len());
+    let nav = String::from_utf8_lossy(&files["OEBPS/nav.xhtml"]).into_owned();
+    assert!(nav.contains("Привет, мир"), "{nav}");
+    assert!(nav.contains("#c"), "sections listed: {nav}");
+    assert_valid("digest", &bytes);
+    assert_eq!(bytes, book(&posts, &opts).0, "same input, same bytes");
+}
+
+#[test]
+fn single_post_book_is_valid() {
+    let posts = vec![PathBuf::from("tests/posts/privet-mir.rst")];
+    let (bytes, _) = book(&posts, &EpubOptions::default());
+    let opf = String::from_utf8_lossy(&unzip(&bytes)["OEBPS/content.opf"]).into_owned();
+    assert!(
+        opf.contains("<dc:creator id=\"epub-creator-0\">Пётр Иванов</dc:creator>"),
+        "{opf}"
+    );
+    assert_valid("single", &bytes);
+}
+
+#[test]
+fn cover_and_css_options() {
+    let posts = vec![PathBuf::from("tests/posts/yaml-front.rst")];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let css = dir.path().join("book.css");
+    std::fs::write(&css, "body { color: navy; }\n").expect("css");
+    let opts = EpubOptions {
+        cover: Some(PathBuf::from(
+            "tests/sites/nikola-sample/images/frontispiece.jpg",
+        )),
+        css: Some(css),
+        lang: Some("de".into()),
+        ..EpubOptions::default()
+    };
+    let (bytes, _) = book(&posts, &opts);
+    let files = unzip(&bytes);
+    assert_eq!(files["OEBPS/stylesheet.css"], b"body { color: navy; }\n");
+    assert!(files.contains_key("OEBPS/cover.jpg"));
+    let opf = String::from_utf8_lossy(&files["OEBPS/content.opf"]).into_owned();
+    assert!(opf.contains("properties=\"cover-image\""), "{opf}");
+    assert!(opf.contains("<dc:language>de</dc:language>"), "{opf}");
+    assert_valid("cover", &bytes);
+}
+
+/// Serves one image on 127.0.0.1 for `fetch_images`.
+fn serve_once(body: Vec<u8>) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let handle = std::thread::spawn(move || {
+        if let Ok((mut s, _)) = listener.accept() {
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let head = format!(
+                "HTTP/1.0 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body);
+        }
+    });
+    (format!("http://{addr}/cat.jpg"), handle)
+}
+
+#[test]
+fn fetch_images_downloads_into_the_cache() {
+    let jpeg = std::fs::read("tests/sites/nikola-sample/images/illus_001.jpg").expect("jpeg");
+    let (url, server) = serve_once(jpeg.clone());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let post = dir.path().join("remote.rst");
+    let text =
+        format!(".. title: Remote\n.. date: 2020-01-01\n\n.. image:: {url}\n   :alt: A cat\n");
+    std::fs::write(&post, text).expect("post");
+    let cache = dir.path().join("cache");
+    let opts = EpubOptions {
+        fetch_images: true,
+        cache_dir: Some(cache.clone()),
+        ..EpubOptions::default()
+    };
+    let (bytes, diags) = book(std::slice::from_ref(&post), &opts);
+    server.join().expect("server thread");
+    let files = unzip(&bytes);
+    let embedded: Vec<_> = files
+        .iter()
+        .filter(|(k, _)| k.starts_with("OEBPS/images/"))
+        .collect();
+    assert_eq!(embedded.len(), 1, "{diags:?}");
+    assert_eq!(embedded[0].1, &jpeg);
+    assert_eq!(std::fs::read_dir(&cache).expect("cache").count(), 1);
+    // The second book comes from the cache: no server is listening now.
+    let (again, _) = book(std::slice::from_ref(&post), &opts);
+    assert_eq!(again, bytes);
+    assert_valid("fetched", &bytes);
+}
+
+/// The unzipped text files of the single-post book, compared with
+/// `golden/epub/privet-mir/`.
+#[test]
+fn golden_epub() {
+    let posts = vec![PathBuf::from("tests/posts/privet-mir.rst")];
+    let (bytes, _) = book(&posts, &EpubOptions::default());
+    let dir = Path::new("golden/epub/privet-mir");
+    let bless = std::env::var_os("POSTCONV_BLESS").is_some();
+    let files = unzip(&bytes);
+    let mut failures = Vec::new();
+    let mut wanted = std::collections::BTreeSet::new();
+    for (name, content) in &files {
+        let is_text = [".xhtml", ".opf", ".ncx", ".css", ".xml"]
+            .iter()
+            .any(|e| name.ends_with(e));
+        if !is_text {
+            continue;
+        }
+        let path = dir.join(name);
+        wanted.insert(path.clone());
+        if bless {
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("golden dir");
+            std::fs::write(&path, content).expect("write golden");
+        } else if std::fs::read(&path).ok().as_ref() != Some(content) {
+            failures.push(format!(
+                "{} differs (POSTCONV_BLESS=1 to accept)",
+                path.display()
+            ));
+        }
+    }
+    for stale in walk(dir).into_iter().filter(|p| !wanted.contains(p)) {
+        if bless {
+            std::fs::remove_file(&stale).expect("remove stale golden");
+        } else {
+            failures.push(format!("{} is stale", stale.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
