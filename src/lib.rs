@@ -7,6 +7,7 @@
 
 pub mod doctree;
 pub mod rst;
+pub mod site;
 pub mod source;
 pub mod transform;
 pub mod write;

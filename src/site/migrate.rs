@@ -1,0 +1,1 @@
+//! Migration of a Nikola site to Hugo or Jekyll.
