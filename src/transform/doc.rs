@@ -426,16 +426,6 @@ impl Doc {
         out
     }
 
-    pub fn deepcopy(&mut self, id: Id) -> Id {
-        let el = self.export(id);
-        let text = self.nodes[id].kind.is_none();
-        if text {
-            let t = self.nodes[id].text.clone();
-            return self.new_text(t);
-        }
-        self.import(el, None)
-    }
-
     /// Source line: the node's or its nearest ancestor's (`get_source_line`).
     pub fn source_line(&self, id: Id) -> Option<u32> {
         let mut cur = Some(id);
@@ -623,6 +613,13 @@ impl Doc {
     /// (and back-linked from it). With `reuse_ids`, the back-link is the
     /// reference's own id when it has one (as `DanglingReferences` does).
     pub fn problematic(&mut self, node: Id, msg: Id, reuse_ids: bool) {
+        let prb = self.make_problematic(node, msg, reuse_ids);
+        self.replace_self(node, &[prb]);
+    }
+
+    /// The `problematic` node for `node`, back-linked from `msg`, not yet
+    /// in the tree.
+    pub fn make_problematic(&mut self, node: Id, msg: Id, reuse_ids: bool) -> Id {
         let msgid = self.set_id(msg, "");
         let raw = self.rawsource(node);
         let prb = self.new_text_el(Kind::Problematic, &raw);
@@ -633,7 +630,21 @@ impl Doc {
             None => self.set_id(prb, ""),
         };
         self.nodes[msg].attrs.backrefs.push(prbid);
-        self.replace_self(node, &[prb]);
+        prb
+    }
+
+    /// What `replace_self` does to the first replacing element: it takes
+    /// over ids, names, classes and dupnames.
+    pub fn inherit_basic_attrs(&mut self, from: Id, to: Id) {
+        if self.nodes[to].kind.is_none() {
+            return;
+        }
+        let old = self.nodes[from].attrs.clone();
+        let a = &mut self.nodes[to].attrs;
+        extend_unique(&mut a.ids, &old.ids);
+        extend_unique(&mut a.names, &old.names);
+        extend_unique(&mut a.classes, &old.classes);
+        extend_unique(&mut a.dupnames, &old.dupnames);
     }
 
     /// A literal block holding `text` (error details).

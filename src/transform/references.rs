@@ -10,6 +10,10 @@ use std::collections::{HashMap, HashSet};
 /// (docutils recurses without bound; we keep the stack bounded).
 const MAX_INDIRECTION: usize = 256;
 
+/// Substitution expansion may grow the document to this many nodes (or 8
+/// times its size, when larger) before references are refused.
+const MIN_EXPANSION_BUDGET: usize = 200_000;
+
 pub(crate) fn is_text_element(kind: Kind) -> bool {
     use Kind::*;
     matches!(
@@ -97,71 +101,227 @@ pub(crate) fn mark_referenced_targets(doc: &mut Doc) {
 
 // ---- Substitutions (220) ----
 
-pub(crate) fn substitutions(doc: &mut Doc, settings: &Settings) {
-    let mut subrefs = doc.findall_kind(Kind::SubstitutionReference);
-    let mut nested: HashMap<String, Vec<String>> = HashMap::new();
-    let mut origin: HashMap<Id, Id> = HashMap::new();
-    let mut i = 0;
-    while let Some(&r) = subrefs.get(i) {
-        i += 1;
-        let Some(parent) = doc.parent(r) else {
-            continue;
-        };
-        let refname = doc.get(r, "refname").unwrap_or("").to_owned();
-        let key = if doc.substitution_defs.contains_key(&refname) {
-            Some(refname.clone())
-        } else {
-            doc.substitution_names
-                .get(&fully_normalize_name(&refname))
-                .cloned()
-        };
-        let Some((key, def)) = key.and_then(|k| doc.substitution_defs.get(&k).map(|&d| (k, d)))
-        else {
-            let text = format!("Undefined substitution referenced: \"{refname}\".");
-            let msg = doc.message(Level::Error, &text, &[], Some(r), None);
-            doc.problematic(r, msg, false);
-            continue;
-        };
-        if doc.astext(def).chars().count() > settings.line_length_limit {
-            let text = format!("Substitution definition \"{key}\" exceeds the line-length-limit.");
-            let msg = doc.message(Level::Error, &text, &[], None, None);
-            doc.problematic(r, msg, false);
-            continue;
-        }
-        trim_around(doc, parent, r, def);
-        let copy = doc.deepcopy(def);
-        if nest(doc, copy, r, &key, &mut nested, &mut origin, &mut subrefs).is_err() {
-            circular(doc, r, &refname, &origin);
-            continue;
-        }
-        let kids = doc.children(copy).to_vec();
-        doc.replace_self(r, &kids);
-        for k in kids {
-            if doc.kind(k).is_some_and(is_referential) && doc.has(k, "refname") {
-                doc.note_refname(k);
+/// Replacements are recorded, not spliced in: expanding in place makes
+/// every expansion cost the size of its paragraph (docutils is quadratic
+/// there). The tree is rebuilt once at the end.
+struct Expansion {
+    /// Reference -> what replaces it (a definition copy's children or a
+    /// `problematic` node).
+    repl: HashMap<Id, Vec<Id>>,
+    /// Definition copy -> the reference it replaces.
+    copy_of: HashMap<Id, Id>,
+    nested: HashMap<String, HashSet<String>>,
+    origin: HashMap<Id, Id>,
+    /// Nodes visited measuring and copying definitions, against `budget`.
+    work: usize,
+    budget: usize,
+}
+
+impl Expansion {
+    /// The parent `n` has once replacements are in place.
+    fn parent(&self, doc: &Doc, mut n: Id) -> Option<Id> {
+        loop {
+            let p = doc.parent(n)?;
+            match self.copy_of.get(&p) {
+                Some(&r) => n = r,
+                None => return Some(p),
             }
         }
     }
+
+    /// The source line of `n` once replacements are in place.
+    fn line(&self, doc: &Doc, mut n: Id) -> Option<u32> {
+        loop {
+            if let Some(l) = doc.nodes[n].line {
+                return Some(l);
+            }
+            let p = doc.parent(n).or(doc.nodes[n].last_parent)?;
+            n = self.copy_of.get(&p).copied().unwrap_or(p);
+        }
+    }
+
+    /// The node before (or after) `n` once replacements
+    /// are in place.
+    fn sibling(&self, doc: &Doc, mut n: Id, before: bool) -> Option<Id> {
+        loop {
+            let p = doc.parent(n)?;
+            let kids = doc.children(p);
+            let i = kids.iter().position(|&c| c == n)?;
+            let next = if before {
+                i.checked_sub(1).and_then(|j| kids.get(j))
+            } else {
+                kids.get(i + 1)
+            };
+            match next {
+                Some(&s) => return Some(self.edge(s, before)),
+                None => n = *self.copy_of.get(&p)?,
+            }
+        }
+    }
+
+    /// The last (or first) node `n` expands to.
+    fn edge(&self, mut n: Id, last: bool) -> Id {
+        while let Some(r) = self.repl.get(&n) {
+            let next = if last { r.last() } else { r.first() };
+            match next {
+                Some(&x) => n = x,
+                None => break,
+            }
+        }
+        n
+    }
+
+    /// `el`'s children once replacements are in place.
+    fn children(&self, doc: &Doc, el: Id) -> Vec<Id> {
+        let mut out = Vec::new();
+        let mut pending: Vec<Id> = doc.children(el).iter().rev().copied().collect();
+        while let Some(c) = pending.pop() {
+            match self.repl.get(&c) {
+                Some(with) => pending.extend(with.iter().rev()),
+                None => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Whether `el`'s text, replacements in place, is longer than `limit`.
+    fn text_exceeds(&mut self, doc: &Doc, el: Id, limit: usize) -> bool {
+        let mut len = 0;
+        let mut stack = vec![el];
+        while let Some(n) = stack.pop() {
+            self.work += 1;
+            if doc.kind(n).is_none() {
+                len += doc.nodes[n].text.chars().count();
+                if len > limit {
+                    return true;
+                }
+                continue;
+            }
+            stack.extend(self.children(doc, n).into_iter().rev());
+        }
+        false
+    }
+
+    /// A deep copy of `el` with replacements in place (docutils copies
+    /// definitions whose references were already expanded in place).
+    fn copy(&mut self, doc: &mut Doc, el: Id) -> Id {
+        let root = doc.new_el(doc.kind(el).unwrap_or(Kind::Inline));
+        doc.nodes[root].attrs = doc.attrs(el).clone();
+        let mut stack = vec![(el, root)];
+        while let Some((src, dst)) = stack.pop() {
+            for c in self.children(doc, src) {
+                self.work += 1;
+                let new = match doc.kind(c) {
+                    None => doc.new_text(doc.nodes[c].text.clone()),
+                    Some(k) => {
+                        let e = doc.new_el(k);
+                        doc.nodes[e].attrs = doc.attrs(c).clone();
+                        doc.nodes[e].line = doc.nodes[c].line;
+                        stack.push((c, e));
+                        e
+                    }
+                };
+                doc.append(dst, new);
+            }
+        }
+        root
+    }
+
+    fn replace(&mut self, doc: &mut Doc, r: Id, with: Vec<Id>) {
+        if let Some(&first) = with.first() {
+            doc.inherit_basic_attrs(r, first);
+        }
+        self.repl.insert(r, with);
+    }
+}
+
+pub(crate) fn substitutions(doc: &mut Doc, settings: &Settings) {
+    let mut subrefs = doc.findall_kind(Kind::SubstitutionReference);
+    if subrefs.is_empty() {
+        return;
+    }
+    let mut x = Expansion {
+        repl: HashMap::new(),
+        copy_of: HashMap::new(),
+        nested: HashMap::new(),
+        origin: HashMap::new(),
+        work: 0,
+        // Nested definitions can expand exponentially ("billion laughs");
+        // docutils hangs there. Expansion work is capped instead.
+        budget: doc.nodes.len().saturating_mul(8).max(MIN_EXPANSION_BUDGET),
+    };
+    let mut i = 0;
+    while let Some(&r) = subrefs.get(i) {
+        i += 1;
+        if doc.parent(r).is_none() {
+            continue;
+        }
+        expand_one(doc, settings, &mut x, &mut subrefs, r);
+    }
+    materialize(doc, &x.repl);
+}
+
+fn expand_one(doc: &mut Doc, settings: &Settings, x: &mut Expansion, subrefs: &mut Vec<Id>, r: Id) {
+    let refname = doc.get(r, "refname").unwrap_or("").to_owned();
+    let key = if doc.substitution_defs.contains_key(&refname) {
+        Some(refname.clone())
+    } else {
+        doc.substitution_names
+            .get(&fully_normalize_name(&refname))
+            .cloned()
+    };
+    let found = key.and_then(|k| doc.substitution_defs.get(&k).map(|&d| (k, d)));
+    let budget = x.budget;
+    let error = match &found {
+        None => Some((
+            format!("Undefined substitution referenced: \"{refname}\"."),
+            true,
+        )),
+        Some((key, _)) if x.work > budget => Some((
+            format!("Substitution \"{key}\" exceeds the expansion limit ({budget} nodes)."),
+            true,
+        )),
+        Some((key, def)) if x.text_exceeds(doc, *def, settings.line_length_limit) => Some((
+            format!("Substitution definition \"{key}\" exceeds the line-length-limit."),
+            false,
+        )),
+        Some(_) => None,
+    };
+    let Some((key, def)) = found.filter(|_| error.is_none()) else {
+        let (text, with_base) = error.unwrap_or_default();
+        let line = if with_base { x.line(doc, r) } else { None };
+        let msg = doc.message(Level::Error, &text, &[], None, line);
+        let prb = doc.make_problematic(r, msg, false);
+        x.replace(doc, r, vec![prb]);
+        return;
+    };
+    trim_around(doc, x, r, def);
+    let copy = x.copy(doc, def);
+    if nest(doc, copy, r, &key, x, subrefs).is_err() {
+        circular(doc, x, r, &refname);
+        return;
+    }
+    x.copy_of.insert(copy, r);
+    let kids = doc.children(copy).to_vec();
+    for &k in &kids {
+        if doc.kind(k).is_some_and(is_referential) && doc.has(k, "refname") {
+            doc.note_refname(k);
+        }
+    }
+    x.replace(doc, r, kids);
 }
 
 /// `ltrim`/`rtrim`/`trim` options strip the whitespace next to the reference.
-fn trim_around(doc: &mut Doc, parent: Id, r: Id, def: Id) {
+fn trim_around(doc: &mut Doc, x: &Expansion, r: Id, def: Id) {
     let trim = doc.has(def, "trim");
-    let Some(index) = doc.index(parent, r) else {
-        return;
-    };
     if (trim || doc.has(def, "ltrim"))
-        && let Some(&prev) = index
-            .checked_sub(1)
-            .and_then(|i| doc.children(parent).get(i))
-        && doc.kind(prev).is_none()
+        && let Some(prev) = x.sibling(doc, r, true).filter(|&p| doc.kind(p).is_none())
     {
         let t = doc.nodes[prev].text.trim_end().to_owned();
         doc.nodes[prev].text = t;
     }
     if (trim || doc.has(def, "rtrim"))
-        && let Some(&next) = doc.children(parent).get(index + 1)
-        && doc.kind(next).is_none()
+        && let Some(next) = x.sibling(doc, r, false).filter(|&n| doc.kind(n).is_none())
     {
         let t = doc.nodes[next].text.trim_start().to_owned();
         doc.nodes[next].text = t;
@@ -174,8 +334,7 @@ fn nest(
     copy: Id,
     r: Id,
     key: &str,
-    nested: &mut HashMap<String, Vec<String>>,
-    origin: &mut HashMap<Id, Id>,
+    x: &mut Expansion,
     subrefs: &mut Vec<Id>,
 ) -> Result<(), ()> {
     let inner = doc.findall(copy, |n| n.kind == Some(Kind::SubstitutionReference));
@@ -183,19 +342,19 @@ fn nest(
         let name = doc.get(n, "refname").unwrap_or("");
         let norm = fully_normalize_name(name);
         let nested_name = doc.substitution_names.get(&norm).cloned().unwrap_or(norm);
-        let seen = nested.entry(nested_name.clone()).or_default();
+        let seen = x.nested.entry(nested_name.clone()).or_default();
         if seen.contains(&nested_name) {
             return Err(());
         }
-        seen.push(key.to_owned());
-        origin.insert(n, r);
+        seen.insert(key.to_owned());
+        x.origin.insert(n, r);
         subrefs.push(n);
     }
     Ok(())
 }
 
-fn circular(doc: &mut Doc, r: Id, refname: &str, origin: &HashMap<Id, Id>) {
-    let Some(parent) = doc.parent(r) else {
+fn circular(doc: &mut Doc, x: &mut Expansion, r: Id, refname: &str) {
+    let Some(parent) = x.parent(doc, r) else {
         return;
     };
     if doc.is(parent, Kind::SubstitutionDefinition) {
@@ -214,16 +373,46 @@ fn circular(doc: &mut Doc, r: Id, refname: &str, origin: &HashMap<Id, Id>) {
     }
     let mut first = r;
     let mut steps = 0;
-    while let Some(&o) = origin.get(&first) {
+    while let Some(&o) = x.origin.get(&first) {
         first = o;
         steps += 1;
-        if steps > origin.len() {
+        if steps > x.origin.len() {
             break;
         }
     }
     let text = format!("Circular substitution definition referenced: \"{refname}\".");
-    let msg = doc.message(Level::Error, &text, &[], Some(first), None);
-    doc.problematic(r, msg, false);
+    let line = x.line(doc, first);
+    let msg = doc.message(Level::Error, &text, &[], None, line);
+    let prb = doc.make_problematic(r, msg, false);
+    x.replace(doc, r, vec![prb]);
+}
+
+/// Rebuilds every child list with the recorded replacements, in one walk.
+fn materialize(doc: &mut Doc, repl: &HashMap<Id, Vec<Id>>) {
+    if repl.is_empty() {
+        return;
+    }
+    let mut stack = vec![doc.root];
+    while let Some(el) = stack.pop() {
+        let old = std::mem::take(&mut doc.nodes[el].children);
+        let mut new = Vec::with_capacity(old.len());
+        let mut pending: Vec<Id> = old.into_iter().rev().collect();
+        while let Some(c) = pending.pop() {
+            match repl.get(&c) {
+                Some(with) => {
+                    doc.nodes[c].parent = None;
+                    doc.nodes[c].last_parent = Some(el);
+                    pending.extend(with.iter().rev());
+                }
+                None => new.push(c),
+            }
+        }
+        for &c in &new {
+            doc.nodes[c].parent = Some(el);
+        }
+        stack.extend(new.iter().copied().filter(|&c| doc.kind(c).is_some()));
+        doc.nodes[el].children = new;
+    }
 }
 
 // ---- SectionIDs (240) ----

@@ -179,3 +179,36 @@ fn passes_are_linear() {
         "superlinear: 2k {small:?}, 8k {large:?}"
     );
 }
+
+/// Nested substitutions that expand exponentially stop at a budget
+/// (docutils itself hangs on this input).
+#[test]
+fn billion_laughs_is_bounded() {
+    use crate::doctree::Kind;
+    let mut doc = Element::new(Kind::Document).with_child(
+        Element::new(Kind::Paragraph)
+            .with_child(Element::new(Kind::SubstitutionReference).with_attr("refname", "j")),
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    // Later definitions first: each is copied before its own references
+    // are expanded, so the copies multiply.
+    for (k, name) in names.iter().enumerate().rev() {
+        let mut def = Element::new(Kind::SubstitutionDefinition);
+        def.attrs.names.push((*name).to_owned());
+        match k.checked_sub(1).and_then(|p| names.get(p)) {
+            None => def.push(Node::text("lol")),
+            Some(prev) => {
+                for _ in 0..10 {
+                    def.push(Element::new(Kind::SubstitutionReference).with_attr("refname", *prev));
+                    def.push(Node::text(" "));
+                }
+            }
+        }
+        doc.push(def);
+    }
+    let start = std::time::Instant::now();
+    let mut diags = Vec::new();
+    super::apply(&mut doc, &Settings::default(), &mut diags);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    assert!(diags.iter().any(|d| d.message.contains("expansion limit")));
+}
