@@ -953,4 +953,30 @@ mod tests {
             let _ = parse_grid(t, 0);
         }
     }
+
+    /// A big grid of small cells, and the same grid with a broken bottom
+    /// border (every scan then runs to the bottom and fails) stay fast.
+    #[test]
+    fn big_grids_parse_quickly() {
+        let n = 150;
+        let border: String = "+-".repeat(n) + "+";
+        let text: String = "| ".repeat(n) + "|";
+        let mut lines = Vec::new();
+        for _ in 0..n {
+            lines.push(border.clone());
+            lines.push(text.clone());
+        }
+        lines.push(border.clone());
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let start = std::time::Instant::now();
+        let d = parse_grid(&refs, 0).expect("grid parses");
+        assert_eq!(d.rows.len(), n);
+        let broken: String = "+ ".repeat(n) + "+";
+        let mut bad = refs.clone();
+        if let Some(last) = bad.last_mut() {
+            *last = &broken;
+        }
+        assert!(parse_grid(&bad, 0).is_err());
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
 }
