@@ -76,6 +76,8 @@ pub struct Parser<'a, 's> {
     depth: usize,
     /// Sections open in the document-level machine.
     doc_sections: usize,
+    /// Lines a directive inserted (`include`), parsed right after it.
+    pending_input: Option<(Vec<String>, usize)>,
 }
 
 /// One state machine run over a block of lines.
@@ -256,7 +258,44 @@ impl<'a, 's> Parser<'a, 's> {
             state,
             depth: 0,
             doc_sections: 0,
+            pending_input: None,
         }
+    }
+
+    /// docutils' `state_machine.insert_input`: `lines` (0-based source line
+    /// `line_offset` for `lines[0]`) are parsed right after the running
+    /// directive, in the current context, so their sections join the
+    /// document's hierarchy (the `include` directive).
+    pub fn insert_input(&mut self, lines: Vec<String>, line_offset: usize) {
+        self.pending_input = Some((lines, line_offset));
+    }
+
+    /// Parses inserted input with the current machine's parent and sections.
+    fn run_pending_input(&mut self, m: &mut Machine) {
+        let Some((owned, offset)) = self.pending_input.take() else {
+            return;
+        };
+        let max = self.state.settings.max_depth;
+        if self.depth >= max {
+            let msg = self.state.system_message(
+                Level::Error,
+                &format!("Maximum nesting depth ({max}) exceeded; nested content skipped."),
+                Some((offset + 1) as u32),
+                Vec::new(),
+            );
+            m.push(msg);
+            return;
+        }
+        let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let root = std::mem::replace(&mut m.root, Element::new(Kind::Document));
+        let mut sub = Machine::new(&refs, offset, m.match_titles, root, m.base_level);
+        sub.sections = std::mem::take(&mut m.sections);
+        sub.is_doc = m.is_doc;
+        self.depth += 1;
+        self.run(&mut sub);
+        self.depth -= 1;
+        m.root = sub.root;
+        m.sections = sub.sections;
     }
 
     /// Parses `lines` (already dedented; `line_offset` is the 0-based source
@@ -1692,6 +1731,42 @@ mod tests {
         }
         let out = parse(&text);
         assert!(out.contains("Maximum nesting depth"));
+    }
+
+    #[test]
+    fn inserted_input_joins_the_section_hierarchy() {
+        let settings = Settings::default();
+        let mut st = DocState::new(&settings);
+        let lines = ["Top", "==="];
+        let doc = Element::new(Kind::Document);
+        let mut m = Machine::new(&lines, 0, true, doc, 0);
+        let mut parser = Parser::new(&mut st);
+        parser.run(&mut m);
+        parser.insert_input(
+            vec!["Sub".into(), "---".into(), "".into(), "text".into()],
+            10,
+        );
+        parser.run_pending_input(&mut m);
+        let out = m.finish().pformat();
+        assert!(out.contains("    <section ids=\"top\" names=\"top\">\n        <title>\n            Top\n        <section ids=\"sub\""), "{out}");
+    }
+
+    #[test]
+    fn targets_and_literal_blocks() {
+        let out = parse(".. _a\\ b: http://x.org/a\n   b\n\nPara::\n\n> quoted\n> lines\n");
+        // as docutils: the escaped space vanishes from the name
+        assert!(
+            out.contains("<target ids=\"ab\" names=\"ab\" refuri=\"http://x.org/ab\">"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "<literal_block xml:space=\"preserve\">\n        > quoted\n        > lines"
+            ),
+            "{out}"
+        );
+        let out = parse("x\n\n.. |s| unknowndirective:: a\n");
+        assert!(out.contains("Unknown directive type"), "{out}");
     }
 
     #[test]

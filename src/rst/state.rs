@@ -330,6 +330,33 @@ fn strip_internal(doc: &mut Element) {
     });
 }
 
+/// Whether docutils' content model of `kind` holds body elements: only
+/// such elements receive a duplicate-name message (`set_duplicate_name`
+/// drops it otherwise, e.g. for a `rubric` or `line_block`).
+pub fn accepts_body(kind: Kind) -> bool {
+    kind.is_specific_admonition()
+        || matches!(
+            kind,
+            Kind::Document
+                | Kind::Section
+                | Kind::Topic
+                | Kind::Sidebar
+                | Kind::BlockQuote
+                | Kind::ListItem
+                | Kind::Definition
+                | Kind::FieldBody
+                | Kind::Description
+                | Kind::Footnote
+                | Kind::Citation
+                | Kind::Admonition
+                | Kind::Entry
+                | Kind::Container
+                | Kind::Compound
+                | Kind::Legend
+                | Kind::SystemMessage
+        )
+}
+
 /// docutils' `dupname`: move `name` from names to dupnames.
 fn dupname(el: &mut Element, name: &str) {
     el.attrs.dupnames.push(name.to_owned());

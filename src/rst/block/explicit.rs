@@ -102,6 +102,7 @@ impl Parser<'_, '_> {
     /// `Body.explicit_markup`, then the `Explicit` state for what follows.
     pub(super) fn explicit_markup(&mut self, m: &mut Machine, end: usize) {
         let bf = self.explicit_construct(m, end);
+        self.run_pending_input(m);
         self.explicit_list(m, bf);
     }
 
@@ -119,6 +120,7 @@ impl Parser<'_, '_> {
                 Pat::Anonymous => self.anonymous_target(m, e),
                 _ => break,
             };
+            self.run_pending_input(m);
         }
         if !blank_finish {
             let w = self.unindent_warning(m, "Explicit markup");
