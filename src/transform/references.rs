@@ -10,9 +10,9 @@ use std::collections::{HashMap, HashSet};
 /// (docutils recurses without bound; we keep the stack bounded).
 const MAX_INDIRECTION: usize = 256;
 
-/// Substitution expansion may grow the document to this many nodes (or 8
-/// times its size, when larger) before references are refused.
-const MIN_EXPANSION_BUDGET: usize = 200_000;
+/// Substitution expansion may visit this many nodes (or 8 times the
+/// document's size, when larger) before references are refused.
+const MIN_EXPANSION_BUDGET: usize = 1_000_000;
 
 pub(crate) fn is_text_element(kind: Kind) -> bool {
     use Kind::*;
