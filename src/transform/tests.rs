@@ -212,3 +212,78 @@ fn billion_laughs_is_bounded() {
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
     assert!(diags.iter().any(|d| d.message.contains("expansion limit")));
 }
+
+/// Odd trees (ids dropped, kinds swapped, attributes removed) must not
+/// panic any pass: the transforms get trees from JSON too.
+#[test]
+fn odd_trees_do_not_panic() {
+    use crate::doctree::Kind;
+    let all: Vec<super::Pass> = [
+        "ClassAttribute",
+        "Substitutions",
+        "SectionIDs",
+        "PropagateTargets",
+        "DocTitle",
+        "DocInfo",
+        "SectionSubTitle",
+        "StripClassesAndElements",
+        "AnonymousHyperlinks",
+        "IndirectHyperlinks",
+        "TargetNotes",
+        "Footnotes",
+        "ExternalTargets",
+        "InternalTargets",
+        "SectNum",
+        "Contents",
+        "StripComments",
+        "Teaser",
+        "Transitions",
+        "DanglingReferences",
+        "Messages",
+        "FilterMessages",
+        "TestMessages",
+        "Admonitions",
+    ]
+    .iter()
+    .filter_map(|n| super::Pass::from_name(n))
+    .collect();
+    let swaps = [
+        (Kind::Paragraph, Kind::Section),
+        (Kind::Target, Kind::Reference),
+        (Kind::Footnote, Kind::Citation),
+        (Kind::Title, Kind::Transition),
+        (Kind::FieldList, Kind::Docinfo),
+    ];
+    let cases: Vec<Case> =
+        serde_json::from_str(include_str!("testdata/docutils.json")).expect("fixture parses");
+    for (n, case) in cases.iter().enumerate() {
+        for variant in 0..4 {
+            let mut doc = case.tree.clone();
+            let mut k = 0usize;
+            doc.walk_mut(&mut |e| {
+                k += 1;
+                match variant {
+                    0 => e.attrs.ids.clear(),
+                    1 => {
+                        for (a, b) in swaps {
+                            if (k + n) % 3 == 0 && e.kind == a && e.kind != Kind::Document {
+                                e.kind = b;
+                            }
+                        }
+                    }
+                    2 => {
+                        e.attrs.names.clear();
+                        e.attrs
+                            .other
+                            .retain(|key, _| key != "refid" && key != "refuri");
+                    }
+                    _ => e.children.retain(|c| matches!(c, Node::Element(_))),
+                }
+            });
+            let mut settings = Settings::default();
+            settings.sectsubtitle_xform = true;
+            settings.strip_comments = variant == 3;
+            super::apply_passes(&mut doc, &all, &settings, &mut Vec::new());
+        }
+    }
+}
