@@ -266,7 +266,8 @@ fn odd_trees_do_not_panic() {
                     0 => e.attrs.ids.clear(),
                     1 => {
                         for (a, b) in swaps {
-                            if (k + n) % 3 == 0 && e.kind == a && e.kind != Kind::Document {
+                            if (k + n).is_multiple_of(3) && e.kind == a && e.kind != Kind::Document
+                            {
                                 e.kind = b;
                             }
                         }
@@ -280,9 +281,11 @@ fn odd_trees_do_not_panic() {
                     _ => e.children.retain(|c| matches!(c, Node::Element(_))),
                 }
             });
-            let mut settings = Settings::default();
-            settings.sectsubtitle_xform = true;
-            settings.strip_comments = variant == 3;
+            let settings = Settings {
+                sectsubtitle_xform: true,
+                strip_comments: variant == 3,
+                ..Settings::default()
+            };
             super::apply_passes(&mut doc, &all, &settings, &mut Vec::new());
         }
     }
