@@ -419,7 +419,10 @@ impl Directive {
             return;
         };
         node.attrs.names.push(fully_normalize_name(&name));
-        if let Some(m) = parser.state.note_explicit_target(node) {
+        // docutils drops the message where the content model has no room.
+        if let Some(m) = parser.state.note_explicit_target(node)
+            && super::state::accepts_body(node.kind)
+        {
             node.push(m);
         }
     }

@@ -227,6 +227,10 @@ pub static CODE: Spec = Spec {
         ("class", Conv::ClassOption),
         ("name", Conv::Unchanged),
         ("number-lines", Conv::NoneOrInt),
+        // Nikola's code directive adds these.
+        ("linenos", Conv::NoneOrInt),
+        ("tab-width", Conv::NonnegativeInt),
+        ("emphasize-lines", Conv::UnchangedRequired),
     ],
     content: true,
     run: code,
@@ -234,6 +238,17 @@ pub static CODE: Spec = Spec {
 
 fn code(parser: &mut Parser, d: &mut Directive) -> DirResult {
     d.need_content()?;
+    // Nikola: `linenos` is `number-lines`; `tab-width` expands tabs.
+    if let Some(v) = d.take("linenos") {
+        d.options.retain(|(k, _)| k != "number-lines");
+        d.options.push(("number-lines".into(), v));
+    }
+    if let Some(super::OptVal::Int(w)) = d.take("tab-width") {
+        let w = usize::try_from(w).unwrap_or(0);
+        for line in d.content.iter_mut() {
+            *line = line.replace('\t', &" ".repeat(w));
+        }
+    }
     Ok(code_block(parser, d, None))
 }
 
@@ -252,6 +267,10 @@ pub fn code_block(parser: &mut Parser, d: &mut Directive, source: Option<&str>) 
     d.add_name(parser, &mut node);
     if let Some(s) = source {
         node.set("source", s);
+    }
+    // Nikola highlights these lines; kept for writers (Hugo's `hl_lines`).
+    if let Some(lines) = d.opt_str("emphasize-lines") {
+        node.set(".emphasize-lines", lines.trim());
     }
     let text = d.content.join("\n");
     match d.opt("number-lines") {
