@@ -51,6 +51,8 @@ pub struct Settings {
     pub strip_elements_with_classes: Vec<String>,
     /// docutils' `strip_classes`: class values to drop.
     pub strip_classes: Vec<String>,
+    /// Nikola's `HIDE_REST_DOCINFO`: drop the `docinfo` element.
+    pub hide_docinfo: bool,
     /// docutils' `language_code`: bibliographic field names, generated
     /// titles (`Abstract`, admonition labels).
     pub language_code: String,
@@ -74,6 +76,7 @@ impl Default for Settings {
             language_code: "en".to_owned(),
             strip_elements_with_classes: Vec::new(),
             strip_classes: Vec::new(),
+            hide_docinfo: false,
         }
     }
 }
@@ -104,6 +107,8 @@ pub enum Pass {
     DanglingReferences,
     Messages,
     FilterMessages,
+    /// Nikola's `RemoveDocinfo` (with `hide_docinfo`).
+    RemoveDocinfo,
     TestMessages,
     /// writer_aux.Admonitions (for writers without specific admonitions).
     Admonitions,
@@ -136,6 +141,7 @@ impl Pass {
             Pass::DanglingReferences => 850,
             Pass::Messages => 860,
             Pass::FilterMessages => 870,
+            Pass::RemoveDocinfo => 871,
             Pass::TestMessages => 880,
             Pass::Admonitions => 920,
         }
@@ -168,6 +174,7 @@ impl Pass {
             "DanglingReferences" => Pass::DanglingReferences,
             "Messages" => Pass::Messages,
             "FilterMessages" => Pass::FilterMessages,
+            "RemoveDocinfo" => Pass::RemoveDocinfo,
             "TestMessages" => Pass::TestMessages,
             "Admonitions" => Pass::Admonitions,
             _ => return None,
@@ -205,6 +212,7 @@ pub const DEFAULT_PASSES: &[Pass] = &[
     Pass::DanglingReferences,
     Pass::Messages,
     Pass::FilterMessages,
+    Pass::RemoveDocinfo,
 ];
 
 /// Runs every transform, in docutils' priority order.
@@ -287,6 +295,7 @@ fn run(doc: &mut Doc, pass: Pass, pending: Option<Id>, settings: &Settings) {
         (Pass::DanglingReferences, _) => references::dangling_references(doc),
         (Pass::Messages, _) => universal::messages(doc),
         (Pass::FilterMessages, _) => universal::filter_messages(doc, settings),
+        (Pass::RemoveDocinfo, _) => universal::remove_docinfo(doc, settings),
         (Pass::TestMessages, _) => universal::test_messages(doc),
         (Pass::Admonitions, _) => misc::admonitions(doc, settings),
         _ => {}

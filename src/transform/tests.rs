@@ -290,3 +290,25 @@ fn odd_trees_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn hide_docinfo_removes_it() {
+    use crate::doctree::Kind;
+    let make = || {
+        Element::new(Kind::Document)
+            .with_child(
+                Element::new(Kind::Docinfo).with_child(Element::new(Kind::Author).with_text("A")),
+            )
+            .with_child(Element::new(Kind::Paragraph).with_text("p"))
+    };
+    let hidden = Settings {
+        hide_docinfo: true,
+        ..Settings::default()
+    };
+    let mut doc = make();
+    super::apply(&mut doc, &hidden, &mut Vec::new());
+    assert!(doc.child(Kind::Docinfo).is_none());
+    let mut doc = make();
+    super::apply(&mut doc, &Settings::default(), &mut Vec::new());
+    assert!(doc.child(Kind::Docinfo).is_some());
+}

@@ -93,6 +93,16 @@ pub(crate) fn filter_messages(doc: &mut Doc, settings: &Settings) {
     }
 }
 
+/// Nikola's `HIDE_REST_DOCINFO`: the bibliographic fields stay metadata.
+pub(crate) fn remove_docinfo(doc: &mut Doc, settings: &Settings) {
+    if !settings.hide_docinfo {
+        return;
+    }
+    for d in doc.findall_kind(Kind::Docinfo) {
+        doc.detach(d);
+    }
+}
+
 /// Appends loose transform messages to the document (docutils' tests).
 pub(crate) fn test_messages(doc: &mut Doc) {
     let root = doc.root;
