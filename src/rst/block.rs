@@ -78,6 +78,12 @@ pub struct Parser<'a, 's> {
     doc_sections: usize,
     /// Lines a directive inserted (`include`), parsed right after it.
     pending_input: Option<(Vec<String>, usize)>,
+    /// The document-level machine's current line: docutils' reporter takes
+    /// it for messages given no line, even inside nested parses.
+    top_line: u32,
+    /// The document-level machine is in a list-continuation loop (a nested
+    /// state machine in docutils), so its reported line stays put.
+    frozen: bool,
 }
 
 /// One state machine run over a block of lines.
@@ -259,6 +265,8 @@ impl<'a, 's> Parser<'a, 's> {
             depth: 0,
             doc_sections: 0,
             pending_input: None,
+            top_line: 1,
+            frozen: false,
         }
     }
 
@@ -343,6 +351,31 @@ impl<'a, 's> Parser<'a, 's> {
         self.state.system_message(level, text, Some(line), details)
     }
 
+    /// The line docutils' reporter uses for a message given no line.
+    fn report_line(&self, m: &Machine) -> u32 {
+        if m.is_doc && !self.frozen {
+            m.current_lineno()
+        } else {
+            self.top_line
+        }
+    }
+
+    /// Tracks the document-level machine's position after it consumed lines.
+    fn note_position(&mut self, m: &Machine) {
+        if m.is_doc && !self.frozen {
+            self.top_line = m.current_lineno();
+        }
+    }
+
+    /// Enters a list-continuation loop; returns the state to restore.
+    fn freeze(&mut self, m: &Machine) -> bool {
+        let was = self.frozen;
+        if m.is_doc {
+            self.frozen = true;
+        }
+        was
+    }
+
     /// docutils' `unindent_warning`: the problem is the line after `pos - 1`.
     fn unindent_warning(&mut self, m: &Machine, what: &str) -> Element {
         let line = (m.offset + m.pos + 1) as u32;
@@ -357,6 +390,9 @@ impl<'a, 's> Parser<'a, 's> {
     fn run(&mut self, m: &mut Machine) {
         while let Some(line) = m.line(m.pos) {
             let before = m.pos;
+            if m.is_doc && !self.frozen {
+                self.top_line = m.lineno(m.pos);
+            }
             let (pat, end) = classify(line);
             self.body(m, pat, end);
             if m.pos <= before {
@@ -453,7 +489,7 @@ impl<'a, 's> Parser<'a, 's> {
     // ----- indented-block helpers (docutils' StateMachineWS) -------------
 
     fn get_indented<'t>(
-        &self,
+        &mut self,
         m: &mut Machine<'_, 't>,
         until_blank: bool,
         strip: bool,
@@ -468,10 +504,11 @@ impl<'a, 's> Parser<'a, 's> {
         };
         m.pos += b.lines.len();
         strip_top(&mut b);
+        self.note_position(m);
         b
     }
 
-    fn get_known_indented<'t>(&self, m: &mut Machine<'_, 't>, indent: usize) -> Block<'t> {
+    fn get_known_indented<'t>(&mut self, m: &mut Machine<'_, 't>, indent: usize) -> Block<'t> {
         let (lines, indent, blank_finish) =
             indented(m.lines, m.pos, false, true, Some(indent), None);
         let mut b = Block {
@@ -482,11 +519,12 @@ impl<'a, 's> Parser<'a, 's> {
         };
         m.pos += b.lines.len().max(1);
         strip_top(&mut b);
+        self.note_position(m);
         b
     }
 
     fn get_first_known_indented<'t>(
-        &self,
+        &mut self,
         m: &mut Machine<'_, 't>,
         first: usize,
         until_blank: bool,
@@ -505,13 +543,14 @@ impl<'a, 's> Parser<'a, 's> {
         if top {
             strip_top(&mut b);
         }
+        self.note_position(m);
         b
     }
 
     /// `get_text_block`: lines up to a blank one. With `flush_left`, an
     /// indented line ends the block and its line number is returned.
     fn text_block<'t>(
-        &self,
+        &mut self,
         m: &mut Machine<'_, 't>,
         flush_left: bool,
     ) -> (Vec<&'t str>, Option<u32>) {
@@ -527,6 +566,7 @@ impl<'a, 's> Parser<'a, 's> {
             }
             m.pos += 1;
         }
+        self.note_position(m);
         (m.lines[start..m.pos].to_vec(), err)
     }
 
@@ -593,7 +633,7 @@ impl<'a, 's> Parser<'a, 's> {
                 }
             }
         };
-        let cur = m.current_lineno();
+        let cur = self.report_line(m);
         let (nodes, msgs) = self.inline(text, lineno, cur);
         let (dups, msgs) = split_dup_msgs(msgs);
         m.extend(dups);
@@ -930,7 +970,7 @@ impl<'a, 's> Parser<'a, 's> {
         messages: Vec<Element>,
     ) {
         let mut section = Element::new(Kind::Section);
-        let cur = m.current_lineno();
+        let cur = self.report_line(m);
         let (nodes, title_msgs) = self.inline(title, lineno, cur);
         let mut title_el = Element::new(Kind::Title).with_line(lineno);
         title_el.children = nodes;
@@ -956,6 +996,7 @@ impl<'a, 's> Parser<'a, 's> {
         let (item, mut blank_finish, dups) = self.definition_list_item(m, t);
         m.extend(dups);
         dl.push(item);
+        let was = self.freeze(m);
         loop {
             let p = m.skip_blanks(m.pos);
             m.pos = p;
@@ -973,6 +1014,7 @@ impl<'a, 's> Parser<'a, 's> {
                 _ => break,
             }
         }
+        self.frozen = was;
         m.push(dl);
         if !blank_finish {
             let w = self.unindent_warning(m, "Definition list");
@@ -986,7 +1028,7 @@ impl<'a, 's> Parser<'a, 's> {
         let b = self.get_indented(m, false, true);
         let termline = m.lines[t];
         let mut item = Element::new(Kind::DefinitionListItem).with_line(dt_lineno);
-        let (term_nodes, messages) = self.term(termline, dt_lineno, m.current_lineno());
+        let (term_nodes, messages) = self.term(termline, dt_lineno, self.report_line(m));
         let (dups, messages) = split_dup_msgs(messages);
         for n in term_nodes {
             item.push(n);
@@ -1070,6 +1112,7 @@ impl<'a, 's> Parser<'a, 's> {
             .with_attr("bullet", bullet.clone());
         let (item, mut blank_finish) = self.list_item(m, end);
         ul.push(item);
+        let was = self.freeze(m);
         loop {
             m.pos = m.skip_blanks(m.pos);
             let Some(line) = m.line(m.pos) else { break };
@@ -1081,6 +1124,7 @@ impl<'a, 's> Parser<'a, 's> {
             ul.push(item);
             blank_finish = bf;
         }
+        self.frozen = was;
         m.push(ul);
         if !blank_finish {
             let w = self.unindent_warning(m, "Bullet list");
@@ -1124,6 +1168,7 @@ impl<'a, 's> Parser<'a, 's> {
         ol.push(item);
         let mut last = ordinal;
         let mut auto = seq == "#";
+        let was = self.freeze(m);
         loop {
             m.pos = m.skip_blanks(m.pos);
             let Some(line) = m.line(m.pos) else { break };
@@ -1148,6 +1193,7 @@ impl<'a, 's> Parser<'a, 's> {
             blank_finish = bf;
             last = o2.unwrap_or(last);
         }
+        self.frozen = was;
         m.push(ol);
         if let Some(i) = info {
             m.push(i);
@@ -1185,6 +1231,7 @@ impl<'a, 's> Parser<'a, 's> {
         let mut fl = Element::new(Kind::FieldList).with_line(m.lineno(m.pos));
         let (field, mut blank_finish, dups) = self.field(m, end);
         fl.push(field);
+        let was = self.freeze(m);
         loop {
             m.pos = m.skip_blanks(m.pos);
             let Some(line) = m.line(m.pos) else { break };
@@ -1196,6 +1243,7 @@ impl<'a, 's> Parser<'a, 's> {
             fl.push(field);
             blank_finish = bf;
         }
+        self.frozen = was;
         m.push(fl);
         m.extend(dups);
         if !blank_finish {
@@ -1211,7 +1259,7 @@ impl<'a, 's> Parser<'a, 's> {
         let indent = line[..end].chars().count();
         let b = self.get_first_known_indented(m, indent, false, true, true);
         let mut field = Element::new(Kind::Field).with_line(lineno);
-        let cur = m.current_lineno();
+        let cur = self.report_line(m);
         let (name_nodes, name_msgs) = self.inline(&name, lineno, cur);
         let (dups, name_msgs) = split_dup_msgs(name_msgs);
         let mut fname = Element::new(Kind::FieldName);
@@ -1256,6 +1304,7 @@ impl<'a, 's> Parser<'a, 's> {
         let mut ol = Element::new(Kind::OptionList).with_line(lineno);
         ol.push(item.0);
         let mut blank_finish = item.1;
+        let was = self.freeze(m);
         loop {
             m.pos = m.skip_blanks(m.pos);
             let Some(line) = m.line(m.pos) else { break };
@@ -1271,6 +1320,7 @@ impl<'a, 's> Parser<'a, 's> {
                 _ => break,
             }
         }
+        self.frozen = was;
         m.push(ol);
         if !blank_finish {
             let w = self.unindent_warning(m, "Option list");
@@ -1323,6 +1373,7 @@ impl<'a, 's> Parser<'a, 's> {
         let (dups, msgs) = split_dup_msgs(msgs);
         messages.extend(dups);
         messages.extend(msgs);
+        let was = self.freeze(m);
         while !blank_finish {
             let Some(next) = m.line(m.pos) else { break };
             let (pat, e) = classify(next);
@@ -1335,6 +1386,7 @@ impl<'a, 's> Parser<'a, 's> {
             messages.extend(split_dup_msgs(msgs).1);
             blank_finish = bf;
         }
+        self.frozen = was;
         let warning = (!blank_finish).then(|| {
             self.msg(
                 Level::Warning,
@@ -1370,7 +1422,7 @@ impl<'a, 's> Parser<'a, 's> {
         let lineno = m.lineno(m.pos);
         let b = self.get_first_known_indented(m, raw[..end].chars().count(), true, true, true);
         let text = b.lines.join("\n");
-        let cur = m.current_lineno();
+        let cur = self.report_line(m);
         let (nodes, msgs) = self.inline(&text, lineno, cur);
         let mut line = Element::new(Kind::Line).with_line(lineno);
         line.children = nodes;

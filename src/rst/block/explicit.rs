@@ -113,6 +113,7 @@ impl Parser<'_, '_> {
     }
 
     fn explicit_list(&mut self, m: &mut Machine, mut blank_finish: bool) {
+        let was = self.freeze(m);
         while let Some(line) = m.line(m.pos) {
             let (pat, e) = classify(line);
             blank_finish = match pat {
@@ -122,6 +123,7 @@ impl Parser<'_, '_> {
             };
             self.run_pending_input(m);
         }
+        self.frozen = was;
         if !blank_finish {
             let w = self.unindent_warning(m, "Explicit markup");
             m.push(w);
@@ -232,7 +234,7 @@ impl Parser<'_, '_> {
             let w = self.msg(
                 Level::Warning,
                 "Footnote content expected.",
-                m.current_lineno(),
+                self.report_line(m),
                 Vec::new(),
             );
             footnote.push(w);
@@ -257,7 +259,7 @@ impl Parser<'_, '_> {
             let w = self.msg(
                 Level::Warning,
                 "Citation content expected.",
-                m.current_lineno(),
+                self.report_line(m),
                 Vec::new(),
             );
             citation.push(w);
