@@ -626,7 +626,10 @@ fn class(parser: &mut Parser, d: &mut Directive) -> DirResult {
             ("directive".to_owned(), OptVal::Str(d.name.clone())),
         ];
         return Ok(vec![
-            pending("docutils.transforms.misc.ClassAttribute", &details).into(),
+            pending("docutils.transforms.misc.ClassAttribute", &details)
+                .with_attr(".rawsource", d.block_text.as_str())
+                .with_line(d.lineno)
+                .into(),
         ]);
     }
     let mut children = parse_into(parser, &d.content, d.content_offset);

@@ -61,7 +61,10 @@ fn contents(parser: &mut Parser, d: &mut Directive) -> DirResult {
     if let Some(m) = parser.state.note_implicit_target(&mut topic) {
         messages.push(m);
     }
-    topic.push(pending("docutils.transforms.parts.Contents", &d.options));
+    topic.push(
+        pending("docutils.transforms.parts.Contents", &d.options)
+            .with_attr(".rawsource", d.block_text.as_str()),
+    );
     let mut out: Vec<Node> = vec![topic.into()];
     out.extend(messages.into_iter().map(Node::from));
     Ok(out)
