@@ -100,6 +100,10 @@ fn epubcheck(name: &str, bytes: &[u8]) -> Option<String> {
 }
 
 fn assert_valid(name: &str, bytes: &[u8]) {
+    // POSTCONV_EPUB_KEEP=DIR keeps the books for a look.
+    if let Some(dir) = std::env::var_os("POSTCONV_EPUB_KEEP") {
+        let _ = std::fs::write(Path::new(&dir).join(format!("{name}.epub")), bytes);
+    }
     let Some(report) = epubcheck(name, bytes) else {
         return;
     };
@@ -299,4 +303,80 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A Nikola site of all our test posts, with a `conf.py`.
+fn test_site() -> tempfile::TempDir {
+    let dir = image_site();
+    let posts = dir.path().join("posts");
+    std::fs::create_dir_all(&posts).expect("posts dir");
+    for p in all_posts() {
+        std::fs::copy(&p, posts.join(p.file_name().expect("name"))).expect("copy post");
+    }
+    let conf = "BLOG_TITLE = \"Sample Blog\"\nSITE_URL = \"https://blog.example/\"\nDEFAULT_LANG = \"en\"\n";
+    std::fs::write(dir.path().join("conf.py"), conf).expect("conf.py");
+    dir
+}
+
+/// Runs `postconv digest SITE -o OUT ARGS...`; the book's chapter titles.
+fn digest(site: &Path, args: &[&str]) -> (Vec<u8>, Vec<String>) {
+    let out = site.join("book.epub");
+    let status = Command::new(env!("CARGO_BIN_EXE_postconv"))
+        .arg("digest")
+        .arg(site)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .args(args)
+        .status()
+        .expect("postconv runs");
+    assert!(status.success(), "digest {args:?} failed");
+    let bytes = std::fs::read(&out).expect("book written");
+    let files = unzip(&bytes);
+    let titles = files
+        .iter()
+        .filter(|(k, _)| k.contains("chapter-"))
+        .map(|(_, v)| {
+            let x = String::from_utf8_lossy(v);
+            let t = x.split("<h1 class=\"post-title\">").nth(1).unwrap_or("");
+            t.split('<').next().unwrap_or("").to_owned()
+        })
+        .collect();
+    (bytes, titles)
+}
+
+#[test]
+fn digest_command_filters_posts() {
+    let site = test_site();
+    let (bytes, titles) = digest(site.path(), &["--newest-first"]);
+    assert_eq!(
+        titles,
+        [
+            "Front Matter: YAML",
+            "A Kitchen Sink of reStructuredText",
+            "Привет, мир: контейнеры и виртуализация",
+            "Welcome to Nikola",
+        ]
+    );
+    let opf = String::from_utf8_lossy(&unzip(&bytes)["OEBPS/content.opf"]).into_owned();
+    assert!(opf.contains("<dc:title>Sample Blog</dc:title>"), "{opf}");
+    assert_valid("site-digest", &bytes);
+    let (_, titles) = digest(site.path(), &["--tag", "RST"]);
+    assert_eq!(titles, ["A Kitchen Sink of reStructuredText"]);
+    let (_, titles) = digest(
+        site.path(),
+        &["--since", "2014-11-13", "--until", "2017-12-15"],
+    );
+    assert_eq!(
+        titles,
+        [
+            "Привет, мир: контейнеры и виртуализация",
+            "A Kitchen Sink of reStructuredText",
+        ]
+    );
+    let (_, titles) = digest(
+        site.path(),
+        &["--category", "новости", "--category", "nikola"],
+    );
+    assert_eq!(titles.len(), 2);
 }

@@ -102,7 +102,9 @@ pub fn convert_many_to_epub(
             path: path.clone(),
             source,
         })?;
-        let conv = crate::convert(&text, Some(path), opts)?;
+        let mut opts = opts.clone();
+        opts.parse.source = path.display().to_string();
+        let conv = crate::convert(&text, Some(path), &opts)?;
         diags.extend(conv.diagnostics.iter().cloned().map(|d| (i, d)));
         posts.push(conv);
     }
@@ -260,7 +262,7 @@ impl ChapterRef {
     }
 }
 
-/// The post's title, else its document title, else a placeholder.
+/// The post's title, else its document title, its slug, a placeholder.
 fn post_title(post: &Converted) -> String {
     let from_doc = || {
         post.document
@@ -273,6 +275,7 @@ fn post_title(post: &Converted) -> String {
         .clone()
         .filter(|t| !t.trim().is_empty())
         .or_else(from_doc)
+        .or_else(|| post.meta.slug.clone())
         .unwrap_or_else(|| "Untitled".to_owned())
 }
 
@@ -632,7 +635,7 @@ impl Assets {
     /// Embeds a remote image when downloads are on.
     fn remote(&mut self, url: &str) -> Result<String, String> {
         if !self.fetch {
-            return Err("remote images are not downloaded (use fetch_images)".into());
+            return Err("remote images are not downloaded (--fetch-images)".into());
         }
         if let Some(r) = self.seen.get(url) {
             return r.clone();
@@ -764,7 +767,7 @@ impl Links {
                 match &self.site_url {
                     Some(site) => Href::To(format!("{site}/{}", site_relative(href))),
                     None => Href::Drop(format!(
-                        "link to {href} has no target in the book (set a site URL)"
+                        "link to {href} has no target in the book (--site-url)"
                     )),
                 }
             }
@@ -784,7 +787,7 @@ impl Links {
             return Href::To(to);
         }
         let Some(site) = &self.site_url else {
-            return Href::Drop(format!("{href} is not a post of the book (set a site URL)"));
+            return Href::Drop(format!("{href} is not a post of the book (--site-url)"));
         };
         let path = match kind {
             "slug" => format!("posts/{name}/"),
@@ -797,7 +800,7 @@ impl Links {
                 let stem = stem.split('.').next().unwrap_or(stem);
                 format!("posts/{stem}/")
             }
-            _ => format!("{name}"),
+            _ => name.to_owned(),
         };
         Href::To(format!("{site}/{path}"))
     }

@@ -415,8 +415,8 @@ impl Pass<'_, '_, '_> {
     /// At `<`: a comment, declaration, end tag, start tag or a bare `<`.
     fn markup(&mut self) {
         let rest = &self.src[self.pos..];
-        if rest.starts_with("<!--") {
-            let end = rest[4..].find("-->").map_or(rest.len(), |i| i + 7);
+        if let Some(body) = rest.strip_prefix("<!--") {
+            let end = body.find("-->").map_or(rest.len(), |i| i + 7);
             self.pos += end;
         } else if rest.starts_with("<!") || rest.starts_with("<?") {
             let end = rest.find('>').map_or(rest.len(), |i| i + 1);
