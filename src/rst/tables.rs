@@ -979,4 +979,38 @@ mod tests {
         assert!(parse_grid(&bad, 0).is_err());
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
+
+    /// Random tables from table characters never panic.
+    #[test]
+    fn random_tables_do_not_panic() {
+        let alphabet: Vec<char> = "+-|= a漢\u{301}".chars().collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let (h, w) = (2 + next(6), 1 + next(8));
+            let framed = next(2) == 0;
+            let lines: Vec<String> = (0..h)
+                .map(|r| {
+                    (0..w + 2)
+                        .map(
+                            |c| match (framed, r == 0 || r == h - 1, c == 0 || c == w + 1) {
+                                (true, true, true) => '+',
+                                (true, true, false) => ['-', '+', '='][next(3)],
+                                (true, false, true) => ['|', '+'][next(2)],
+                                _ => alphabet[next(alphabet.len())],
+                            },
+                        )
+                        .collect()
+                })
+                .collect();
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let _ = parse_grid(&refs, 0);
+            let _ = parse_simple(&refs, 0);
+        }
+    }
 }

@@ -161,3 +161,38 @@ fn odd_inputs_do_not_panic() {
         let _ = tree(c);
     }
 }
+
+/// Random directive blocks from fragments: parsing must never panic.
+#[test]
+fn random_directive_blocks_do_not_panic() {
+    const NAMES: [&str; 24] = [
+        "image", "figure", "csv-table", "list-table", "table", "code", "include", "raw",
+        "unicode", "replace", "class", "role", "default-role", "meta", "contents", "sectnum",
+        "topic", "sidebar", "line-block", "math", "youtube", "thumbnail", "listing", "admonition",
+    ];
+    const PARTS: [&str; 22] = [
+        "", " x", " a b", "\n   :width: 10", "\n   :align: left", "\n   :header-rows: 1",
+        "\n   :file: x", "\n   :literal:", "\n   :start-line: -1", "\n\n   * - a\n     - b",
+        "\n\n   1, \"2", "\n\n   +--+\n   |a|\n   +--+", "\n   :widths: 1 2", "\n   :name: n",
+        "\n\n   text", "\n   :class: 9", "\n   :delim: space", "\n\n   - x", "\t\u{3000}é",
+        "\n   :: x", "\n   :number-lines:", "\n   :target: a_",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for _ in 0..1500 {
+        let mut text = format!(".. {}::", NAMES[next(NAMES.len())]);
+        for _ in 0..next(4) {
+            text.push_str(PARTS[next(PARTS.len())]);
+        }
+        if next(4) == 0 {
+            text = format!(".. |s| {}", &text[3..]);
+        }
+        text.push('\n');
+        let _ = tree(&text);
+    }
+}
