@@ -13,6 +13,7 @@ mod lang;
 mod misc;
 mod nikola;
 mod parts;
+mod stdinclude;
 mod tables;
 
 use super::block::Parser;

@@ -246,17 +246,26 @@ fn include(parser: &mut Parser, d: &mut Directive) -> DirResult {
     let tab_width = int_opt(d, "tab-width").unwrap_or(parser.state.settings.tab_width as i64);
     let raw_path = d.arguments.first().map_or("", String::as_str);
     let path: String = raw_path.lines().map(str::trim).collect();
-    if let Some(name) = path.strip_prefix('<').and_then(|p| p.strip_suffix('>')) {
-        // docutils' standard include files are not bundled.
-        let shown = format!("docutils/parsers/rst/include/{name}");
-        return Err(err(format!(
-            "Problems with \"{}\" directive path:\nInputError: [Errno 2] No such file or directory: {}.",
-            d.name,
-            py_repr(&shown)
-        )));
-    }
-    let path = adapt_path(&path);
-    let text = read_clipped(parser, d, &path)?;
+    let (path, text) = match path.strip_prefix('<').and_then(|p| p.strip_suffix('>')) {
+        // docutils' standard include files, bundled.
+        Some(name) => {
+            let shown = format!("docutils/parsers/rst/include/{name}");
+            let Some(text) = super::stdinclude::get(name) else {
+                return Err(err(format!(
+                    "Problems with \"{}\" directive path:\nInputError: [Errno 2] No such file or directory: {}.",
+                    d.name,
+                    py_repr(&shown)
+                )));
+            };
+            let text = clip(d, text.to_owned())?;
+            (shown, text)
+        }
+        None => {
+            let path = adapt_path(&path);
+            let text = read_clipped(parser, d, &path)?;
+            (path, text)
+        }
+    };
     let tab = usize::try_from(tab_width).ok();
     if d.has("literal") {
         return Ok(include_literal(parser, d, &path, &text, tab));
@@ -280,8 +289,13 @@ fn read_clipped(parser: &Parser, d: &Directive, path: &str) -> Result<String, Di
         Some(r) => PathBuf::from(r),
         None => source_root(parser),
     };
-    let mut text =
-        read_in(&root, path, d.opt_str("encoding")).map_err(|e| e.to_dir_error(&d.name))?;
+    let text = read_in(&root, path, d.opt_str("encoding")).map_err(|e| e.to_dir_error(&d.name))?;
+    clip(d, text)
+}
+
+/// Clips included text by the `start-line`/`end-line`/`start-after`/
+/// `end-before` options.
+fn clip(d: &Directive, mut text: String) -> Result<String, DirError> {
     let (start, end) = (int_opt(d, "start-line"), int_opt(d, "end-line"));
     if start.is_some_and(|s| s != 0) || end.is_some() {
         let lines: Vec<&str> = text.lines().collect();
