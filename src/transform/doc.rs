@@ -450,7 +450,9 @@ impl Doc {
                 let label = match self.get(id, "auto") {
                     Some("*") => "*".to_owned(),
                     Some(_) => format!("#{}", self.get(id, "refname").unwrap_or("")),
-                    None => self.get(id, "refname").unwrap_or(&text).to_owned(),
+                    // The label as written (the refname is normalised).
+                    None if !text.is_empty() => text,
+                    None => self.get(id, "refname").unwrap_or("").to_owned(),
                 };
                 format!("[{label}]_")
             }
@@ -462,6 +464,11 @@ impl Doc {
                 } else {
                     "_"
                 };
+                // An embedded alias: the reference name is not the text.
+                let refname = self.get(id, "refname").unwrap_or("");
+                if !refname.is_empty() && refname != fully_normalize_name(&text) {
+                    return format!("`{text} <{refname}_>`{tail}");
+                }
                 if text
                     .chars()
                     .all(|c| c.is_alphanumeric() || "-_.".contains(c))
