@@ -312,3 +312,34 @@ fn hide_docinfo_removes_it() {
     super::apply(&mut doc, &Settings::default(), &mut Vec::new());
     assert!(doc.child(Kind::Docinfo).is_some());
 }
+
+#[test]
+fn teaser_comments_get_a_class() {
+    use crate::doctree::Kind;
+    let make = || {
+        Element::new(Kind::Document)
+            .with_child(Element::new(Kind::Paragraph).with_text("intro"))
+            .with_child(Element::new(Kind::Comment).with_text("TEASER_END: Read on"))
+            .with_child(Element::new(Kind::Comment).with_text("just a comment"))
+    };
+    let classes = |doc: &Element| -> Vec<Vec<String>> {
+        doc.elements()
+            .filter(|e| e.kind == Kind::Comment)
+            .map(|e| e.attrs.classes.clone())
+            .collect()
+    };
+    let mut doc = make();
+    super::apply(&mut doc, &Settings::default(), &mut Vec::new());
+    assert_eq!(classes(&doc), vec![vec!["teaser-end".to_owned()], vec![]]);
+    assert_eq!(
+        doc.elements().nth(1).map(Element::astext).as_deref(),
+        Some("TEASER_END: Read on")
+    );
+    let off = Settings {
+        teaser: false,
+        ..Settings::default()
+    };
+    let mut doc = make();
+    super::apply(&mut doc, &off, &mut Vec::new());
+    assert_eq!(classes(&doc), vec![Vec::<String>::new(), vec![]]);
+}
