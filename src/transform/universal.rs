@@ -43,7 +43,7 @@ pub(crate) fn messages(doc: &mut Doc) {
         .transform_messages
         .iter()
         .copied()
-        .filter(|&m| doc.parent(m).is_none())
+        .filter(|&m| never_placed(doc, m))
         .collect();
     if loose.is_empty() {
         return;
@@ -107,8 +107,14 @@ pub(crate) fn remove_docinfo(doc: &mut Doc, settings: &Settings) {
 pub(crate) fn test_messages(doc: &mut Doc) {
     let root = doc.root;
     for m in doc.transform_messages.clone() {
-        if doc.parent(m).is_none() {
+        if never_placed(doc, m) {
             doc.append(root, m);
         }
     }
+}
+
+/// docutils' removed nodes keep their parent, so a message that was in the
+/// tree once is not "loose".
+fn never_placed(doc: &Doc, m: super::doc::Id) -> bool {
+    doc.parent(m).is_none() && doc.nodes[m].last_parent.is_none()
 }
