@@ -112,13 +112,62 @@ pub static MEDIA: Spec = Spec {
     run: media,
 };
 
-/// Nikola asks micawber (oEmbed, online) for the markup; offline we link
-/// the URL and mark the node so writers can do better.
+/// Nikola asks micawber (oEmbed, online) for the markup. Offline, YouTube
+/// and Vimeo URLs become those embeds; other URLs a link, marked `media`
+/// so writers can do better.
 fn media(_parser: &mut Parser, d: &mut Directive) -> DirResult {
     let url = d.arguments.join(" ");
+    if let Some(id) = youtube_id(&url) {
+        let html = format!(
+            "<iframe width=\"560\" height=\"315\" src=\"https://www.youtube.com/embed/{id}?feature=oembed\" frameborder=\"0\" allowfullscreen></iframe>"
+        );
+        return Ok(vec![raw_html(html, "youtube", &id)]);
+    }
+    if let Some(id) = vimeo_id(&url) {
+        let html = format!(
+            "<iframe src=\"https://player.vimeo.com/video/{id}\" width=\"640\" height=\"360\" frameborder=\"0\" allowfullscreen></iframe>"
+        );
+        return Ok(vec![raw_html(html, "vimeo", &id)]);
+    }
     let esc = html_escape(&url);
     let html = format!("<p><a href=\"{esc}\">{esc}</a></p>");
     Ok(vec![raw_html(html, "media", &url)])
+}
+
+/// The video id of `youtube.com/watch?v=ID` or `youtu.be/ID` URLs.
+fn youtube_id(url: &str) -> Option<String> {
+    let rest = url
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("www.")
+        .trim_start_matches("m.");
+    let id = if let Some(r) = rest.strip_prefix("youtu.be/") {
+        r
+    } else {
+        let query = rest.strip_prefix("youtube.com/watch?")?;
+        query.split('&').find_map(|kv| kv.strip_prefix("v="))?
+    };
+    let id: String = id
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    (!id.is_empty()).then_some(id)
+}
+
+/// The video id of `vimeo.com/ID` URLs.
+fn vimeo_id(url: &str) -> Option<String> {
+    let rest = url
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("www.");
+    let id: String = rest
+        .strip_prefix("vimeo.com/")?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    (!id.is_empty()).then_some(id)
 }
 
 pub static GIST: Spec = Spec {
@@ -399,4 +448,24 @@ fn html_escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn video_ids_from_urls() {
+        assert_eq!(
+            youtube_id("https://www.youtube.com/watch?v=abc-_1&t=3"),
+            Some("abc-_1".into())
+        );
+        assert_eq!(youtube_id("http://youtu.be/XYZ"), Some("XYZ".into()));
+        assert_eq!(youtube_id("https://example.com/watch?v=x"), None);
+        assert_eq!(
+            vimeo_id("https://vimeo.com/20241459"),
+            Some("20241459".into())
+        );
+        assert_eq!(vimeo_id("https://vimeo.com/channels/x"), None);
+    }
 }
