@@ -125,7 +125,17 @@ impl Parser<'_, '_> {
         }
         self.frozen = was;
         if !blank_finish {
-            let w = self.unindent_warning(m, "Explicit markup");
+            let mut w = self.unindent_warning(m, "Explicit markup");
+            if m.pos >= m.lines.len() {
+                // docutils' nested `Explicit` machine ran off the end, leaving
+                // the parent one line past it (only substitution quirks get here)
+                let line = (m.offset + m.lines.len() + 2) as u32;
+                w.set("line", line.to_string());
+                w.line = Some(line);
+                if let Some(d) = self.state.diagnostics.last_mut() {
+                    d.line = Some(line);
+                }
+            }
             m.push(w);
         }
     }
@@ -406,26 +416,49 @@ impl Parser<'_, '_> {
         let norm = whitespace_normalize_name(&subname);
         let mut subdef = Element::new(Kind::SubstitutionDefinition).with_line(lineno);
         subdef.attrs.names.push(norm.clone());
-        // the `SubstitutionDef` state: an embedded directive or nothing
-        let first = block[0];
-        let n = scan::simplename_len(first);
-        let dir_end = (n > 0 && first[n..].starts_with("::"))
-            .then(|| spaces_or_end(first, n + 2))
-            .flatten();
-        if let Some(e) = dir_end {
-            let mut sub = Machine::new(
-                &block,
-                offset,
-                false,
-                Element::new(Kind::SubstitutionDefinition),
-                0,
-            );
-            let (nodes, _) = self.directive(&mut sub, e, first[..n].to_owned(), Some(norm.clone()));
-            for node in nodes {
-                match node {
-                    Node::Element(el) if !is_inline(el.kind) => m.push(el),
-                    other => subdef.push(other),
+        // the `SubstitutionDef` state: blank lines and block quotes (it is a
+        // `Body`), then an embedded directive or text, which ends it
+        let mut blank_finish = b.blank_finish;
+        let mut sub = Machine::new(
+            &block,
+            offset,
+            false,
+            Element::new(Kind::SubstitutionDefinition),
+            0,
+        );
+        while let Some(line) = sub.line(sub.pos) {
+            if is_blank(line) {
+                sub.pos += 1;
+                continue;
+            }
+            if line.starts_with(' ') {
+                self.block_quote_at(&mut sub);
+                continue;
+            }
+            let n = scan::simplename_len(line);
+            let dir_end = (n > 0 && line[n..].starts_with("::"))
+                .then(|| spaces_or_end(line, n + 2))
+                .flatten();
+            let not_eof = sub.pos + 1 < block.len();
+            match dir_end {
+                Some(e) => {
+                    let name = line[..n].to_owned();
+                    let (nodes, dir_bf) = self.directive(&mut sub, e, name, Some(norm.clone()));
+                    if sub.pos < block.len() {
+                        blank_finish = dir_bf;
+                    }
+                    sub.root.children.extend(nodes);
                 }
+                // `SubstitutionDef.text`: the next line decides
+                None if not_eof => blank_finish = is_blank(block[sub.pos + 1]),
+                None => {}
+            }
+            break;
+        }
+        for node in std::mem::take(&mut sub.root.children) {
+            match node {
+                Node::Element(el) if !is_inline(el.kind) => m.push(el),
+                other => subdef.push(other),
             }
         }
         match substitution_issue(&subdef) {
@@ -444,7 +477,7 @@ impl Parser<'_, '_> {
                 );
                 e.push(Element::new(Kind::BlockQuote).with_child(para));
                 m.push(e);
-                return Some(b.blank_finish);
+                return Some(blank_finish);
             }
             Some(SubstIssue::Illegal(what)) => {
                 let e = self.msg(
@@ -454,7 +487,7 @@ impl Parser<'_, '_> {
                     vec![literal(&blocktext)],
                 );
                 m.push(e);
-                return Some(b.blank_finish);
+                return Some(blank_finish);
             }
             None => {}
         }
@@ -466,13 +499,13 @@ impl Parser<'_, '_> {
                 vec![literal(&blocktext)],
             );
             m.push(w);
-            return Some(b.blank_finish);
+            return Some(blank_finish);
         }
         if let Some(e) = self.state.note_substitution_def(&mut subdef, &subname) {
             m.push(e);
         }
         m.push(subdef);
-        Some(b.blank_finish)
+        Some(blank_finish)
     }
 
     /// `Body.run_directive`: splits the directive block and runs it.
