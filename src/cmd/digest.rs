@@ -203,18 +203,20 @@ pub fn execute(args: &DigestArgs) -> Result<i32> {
         .filter(|e| e.kind == EntryKind::Post && e.is_rest() && e.lang.is_none())
         .map(|e| e.path.as_path())
         .collect();
-    let converted: Vec<(PathBuf, Result<postconv::Converted>)> = paths
+    let converted: Vec<(PathBuf, Result<(postconv::Converted, u32)>)> = paths
         .par_iter()
         .map(|path| (path.to_path_buf(), convert(path, &opts)))
         .collect();
     let mut posts = Vec::new();
     let mut sources = Vec::new();
+    let mut offsets = Vec::new();
     let mut status = 0;
     for (path, conv) in converted {
         match conv {
-            Ok(c) if filter.keeps(&c.meta) => {
+            Ok((c, offset)) if filter.keeps(&c.meta) => {
                 posts.push(c);
                 sources.push(Some(path));
+                offsets.push(offset);
             }
             Ok(_) => {}
             Err(e) => {
@@ -240,6 +242,7 @@ pub fn execute(args: &DigestArgs) -> Result<i32> {
         .or_else(|| Some(conf.default_lang.clone()));
     book.site_root = Some(site.root.clone());
     book.sources = sources.clone();
+    book.line_offsets = offsets;
 
     let mut diags: Vec<(usize, Diagnostic)> = posts
         .iter()
@@ -277,12 +280,10 @@ fn first_post_lang(posts: &[postconv::Converted]) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn convert(path: &Path, opts: &postconv::Options) -> Result<postconv::Converted> {
+fn convert(path: &Path, opts: &postconv::Options) -> Result<(postconv::Converted, u32)> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
-    let mut opts = opts.clone();
-    opts.parse.source = path.display().to_string();
-    postconv::convert(&text, Some(path), &opts).with_context(|| path.display().to_string())
+    epub::convert_post(&text, path, opts).with_context(|| path.display().to_string())
 }
 
 /// Writes through a temporary file in the same folder, then renames.

@@ -41,6 +41,9 @@ pub struct EpubOptions {
     pub site_url: Option<String>,
     /// The file of each post (same order as the posts), for its images.
     pub sources: Vec<Option<PathBuf>>,
+    /// Line of each post's body in its file (same order as the posts; see
+    /// [`convert_post`]): tree lines are body lines.
+    pub line_offsets: Vec<u32>,
     /// The site folder: `/images/x.png` is looked up in `images/` and
     /// `files/images/` there.
     pub site_root: Option<PathBuf>,
@@ -57,6 +60,8 @@ pub enum EpubError {
     Image(PathBuf),
     #[error("epub: {0}")]
     Builder(String),
+    #[error("epub: no posts to make a book of")]
+    Empty,
     #[error("HTML writer: {0}")]
     Html(#[from] minijinja::Error),
     #[error("{0}")]
@@ -97,20 +102,50 @@ pub fn convert_many_to_epub(
     diags: &mut Vec<(usize, Diagnostic)>,
 ) -> Result<Vec<u8>, EpubError> {
     let mut posts = Vec::with_capacity(paths.len());
+    let mut offsets = Vec::with_capacity(paths.len());
     for (i, path) in paths.iter().enumerate() {
-        let text = std::fs::read_to_string(path).map_err(|source| EpubError::Io {
+        let text = read_text(path).map_err(|source| EpubError::Io {
             path: path.clone(),
             source,
         })?;
-        let mut opts = opts.clone();
-        opts.parse.source = path.display().to_string();
-        let conv = crate::convert(&text, Some(path), &opts)?;
+        let (conv, offset) = convert_post(&text, path, opts)?;
         diags.extend(conv.diagnostics.iter().cloned().map(|d| (i, d)));
         posts.push(conv);
+        offsets.push(offset);
     }
     let mut epub = epub.clone();
     epub.sources = paths.iter().cloned().map(Some).collect();
+    epub.line_offsets = offsets;
     build(&posts, &epub, diags)
+}
+
+/// Converts one post file, naming it in messages; also returns the line
+/// of its body in the file (the tree's lines count from there).
+pub fn convert_post(
+    text: &str,
+    path: &Path,
+    opts: &Options,
+) -> Result<(Converted, u32), EpubError> {
+    let mut opts = opts.clone();
+    opts.parse.source = path.display().to_string();
+    let offset = match opts.input {
+        crate::InputKind::Post => {
+            let (post, _) = crate::source::read_post(text, Some(path), &opts.read)?;
+            u32::try_from(post.body_line_offset).unwrap_or(0)
+        }
+        crate::InputKind::Rst => 0,
+    };
+    Ok((crate::convert(text, Some(path), &opts)?, offset))
+}
+
+/// A file, or standard input for `-`.
+fn read_text(path: &Path) -> std::io::Result<String> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path)
 }
 
 /// Binds `posts` into an EPUB 3 book. Same input, same bytes.
@@ -119,6 +154,9 @@ pub fn build(
     opts: &EpubOptions,
     diags: &mut Vec<(usize, Diagnostic)>,
 ) -> Result<Vec<u8>, EpubError> {
+    if posts.is_empty() {
+        return Err(EpubError::Empty);
+    }
     let order = reading_order(posts, opts.newest_first);
     let chapters: Vec<ChapterRef> = order
         .iter()
@@ -236,6 +274,7 @@ struct ChapterRef {
     title: String,
     /// Names the post is linked by: its slug and its file stem.
     names: Vec<String>,
+    line_offset: u32,
 }
 
 impl ChapterRef {
@@ -258,6 +297,7 @@ impl ChapterRef {
             prefix: format!("c{number}-"),
             title: post_title(post),
             names,
+            line_offset: opts.line_offsets.get(index).copied().unwrap_or(0),
         }
     }
 }
@@ -289,7 +329,7 @@ fn chapter_body(
     diags: &mut Vec<Diagnostic>,
 ) -> Result<String, EpubError> {
     let mut doc = post.document.clone();
-    fix_raw_html(&mut doc, diags);
+    fix_raw_html(&mut doc, ch.line_offset, diags);
     let opts = html::Options {
         standalone: false,
         template: None,
@@ -318,7 +358,7 @@ fn chapter_body(
 
 /// Makes each `raw` HTML node well-formed XHTML; what had to be dropped is
 /// reported as a warning on the node's line.
-fn fix_raw_html(doc: &mut Element, diags: &mut Vec<Diagnostic>) {
+fn fix_raw_html(doc: &mut Element, line_offset: u32, diags: &mut Vec<Diagnostic>) {
     doc.walk_mut(&mut |e| {
         let is_html = e.kind == Kind::Raw
             && e.get("format")
@@ -338,7 +378,7 @@ fn fix_raw_html(doc: &mut Element, diags: &mut Vec<Diagnostic>) {
             diags.push(Diagnostic::new(
                 level,
                 format!("epub: raw HTML {}", fix.what),
-                e.line,
+                e.line.map(|l| l.saturating_add(line_offset)),
             ));
         }
         e.children = vec![Node::Text(fixed)];
@@ -765,7 +805,7 @@ impl Links {
                     return Href::To(to);
                 }
                 match &self.site_url {
-                    Some(site) => Href::To(format!("{site}/{}", site_relative(href))),
+                    Some(site) => Href::To(url_safe(&format!("{site}/{}", site_relative(href)))),
                     None => Href::Drop(format!(
                         "link to {href} has no target in the book (--site-url)"
                     )),
@@ -802,7 +842,7 @@ impl Links {
             }
             _ => name.to_owned(),
         };
-        Href::To(format!("{site}/{path}"))
+        Href::To(url_safe(&format!("{site}/{path}")))
     }
 }
 
@@ -813,6 +853,19 @@ fn scheme(href: &str) -> Option<&str> {
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
     let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     (first_ok && rest_ok).then_some(s)
+}
+
+/// Percent-encodes what may not appear in a URL (non-ASCII stays: IRIs).
+fn url_safe(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii_control() || " \"<>\\^`{|}".contains(c) {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A relative or root-relative path, made relative to the site root.

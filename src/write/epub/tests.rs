@@ -136,3 +136,40 @@ fn outside_links_go_to_the_site_or_are_dropped() {
         "{c}"
     );
 }
+
+#[test]
+fn raw_html_fixed_with_warnings_on_its_line() {
+    let text = ".. title: Raw\n\nText.\n\n.. raw:: html\n\n   <p>one<br>two &nbsp; <script>x()</script><marquee>m</marquee>\n";
+    let (conv, offset) =
+        convert_post(text, Path::new("raw.rst"), &Options::default()).expect("post");
+    assert_eq!(offset, 2);
+    let opts = EpubOptions {
+        line_offsets: vec![offset],
+        ..EpubOptions::default()
+    };
+    let mut d = Vec::new();
+    let files = unzip(&build(&[conv], &opts, &mut d).expect("book"));
+    let c = entry(&files, "OEBPS/chapter-001.xhtml");
+    assert!(c.contains("<p>one<br />two \u{a0} m</p>"), "{c}");
+    let warnings: Vec<_> = d
+        .iter()
+        .filter(|(_, x)| x.level == Level::Warning)
+        .collect();
+    assert_eq!(warnings.len(), 2, "{d:?}");
+    assert!(warnings.iter().all(|(_, x)| x.line == Some(5)), "{d:?}");
+}
+
+#[test]
+fn empty_book_is_an_error() {
+    let mut d = Vec::new();
+    assert!(matches!(
+        build(&[], &EpubOptions::default(), &mut d),
+        Err(EpubError::Empty)
+    ));
+}
+
+#[test]
+fn site_urls_are_percent_encoded() {
+    assert_eq!(url_safe("https://x/a b\"<c>"), "https://x/a%20b%22%3Cc%3E");
+    assert_eq!(url_safe("https://x/статья"), "https://x/статья");
+}

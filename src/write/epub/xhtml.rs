@@ -6,6 +6,8 @@
 //! link), unknown elements unwrapped. With [`Hooks`], ids, links and image
 //! sources are rewritten on the way (the book's part of the job).
 
+use std::collections::{HashMap, HashSet};
+
 /// Something the pass changed; `dropped` when content was lost.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
@@ -33,6 +35,9 @@ pub trait Hooks {
 
 /// Deeper nesting is flattened: keeps closing tags linear-time to match.
 const MAX_DEPTH: usize = 256;
+
+/// More attributes on one tag are ignored (duplicates are found by scanning).
+const MAX_ATTRS: usize = 64;
 
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
@@ -314,8 +319,9 @@ pub fn normalise(html: &str, hooks: Option<&mut dyn Hooks>, fixes: &mut Vec<Fix>
         pos: 0,
         out: String::with_capacity(html.len() + html.len() / 8),
         stack: Vec::new(),
-        skipped: Vec::new(),
-        ids: std::collections::HashSet::new(),
+        skipped: HashMap::new(),
+        noted: HashSet::new(),
+        ids: HashSet::new(),
         hooks,
         fixes,
     };
@@ -335,8 +341,10 @@ struct Pass<'a, 'h, 'f> {
     out: String,
     stack: Vec<Open>,
     /// Names of unwrapped elements whose end tags are expected.
-    skipped: Vec<String>,
-    ids: std::collections::HashSet<String>,
+    skipped: HashMap<String, usize>,
+    /// Fixes already noted (one note per kind).
+    noted: HashSet<String>,
+    ids: HashSet<String>,
     hooks: Option<&'h mut dyn Hooks>,
     fixes: &'f mut Vec<Fix>,
 }
@@ -360,7 +368,7 @@ impl Pass<'_, '_, '_> {
     fn fix(&mut self, what: impl Into<String>, dropped: bool) {
         let what = what.into();
         // One note per kind of change is enough.
-        if !self.fixes.iter().any(|f| f.what == what) {
+        if self.noted.insert(what.clone()) {
             self.fixes.push(Fix { what, dropped });
         }
     }
@@ -455,8 +463,8 @@ impl Pass<'_, '_, '_> {
         }
         let found = self.stack.iter().rposition(|o| o.source == name);
         let Some(at) = found else {
-            if let Some(i) = self.skipped.iter().rposition(|s| s == name) {
-                self.skipped.swap_remove(i);
+            if let Some(n) = self.skipped.get_mut(name).filter(|n| **n > 0) {
+                *n -= 1;
             } else {
                 self.fix(format!("stray </{name}> dropped"), false);
             }
@@ -508,7 +516,7 @@ impl Pass<'_, '_, '_> {
         } else {
             self.fix(format!("unknown element <{name}> unwrapped"), true);
             if !self_closed && !VOID.contains(&name) {
-                self.skipped.push(tag.name);
+                *self.skipped.entry(tag.name).or_default() += 1;
             }
             return;
         };
@@ -516,7 +524,7 @@ impl Pass<'_, '_, '_> {
         if self.stack.len() >= MAX_DEPTH && !void {
             self.fix("nesting too deep: inner tags unwrapped", true);
             if !self_closed {
-                self.skipped.push(tag.name);
+                *self.skipped.entry(tag.name).or_default() += 1;
             }
             return;
         }
@@ -773,7 +781,7 @@ fn parse_start_tag(s: &str) -> Option<(Tag, bool, usize)> {
                 }
             }
         }
-        if is_attr_name(&key) {
+        if is_attr_name(&key) && attrs.len() < MAX_ATTRS {
             // A bare attribute means its own name (`allowfullscreen`).
             let v = value.map_or_else(|| key.clone(), decode_entities);
             attrs.push((key, v));
@@ -937,6 +945,22 @@ mod tests {
         let (out, _) = fixed(&html);
         assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
         assert_eq!(out.matches("</div>").count(), MAX_DEPTH);
+    }
+
+    #[test]
+    fn many_distinct_unknown_elements_stay_linear() {
+        let mut html = String::new();
+        for i in 0..20_000 {
+            html.push_str(&format!("<x{i} a=1 a=2>t"));
+        }
+        for i in 0..20_000 {
+            html.push_str(&format!("</x{i}>"));
+        }
+        let start = std::time::Instant::now();
+        let (out, fixes) = fixed(&html);
+        assert_eq!(out, "t".repeat(20_000));
+        assert_eq!(fixes.len(), 20_000);
+        assert!(start.elapsed().as_secs() < 5);
     }
 
     #[test]
