@@ -224,22 +224,21 @@ fn run(args: &ConvertArgs) -> Result<i32> {
 }
 
 fn pipeline_options(args: &ConvertArgs) -> Options {
-    let mut opts = Options {
-        input: match args.from {
-            FromArg::Post => InputKind::Post,
-            FromArg::Rst => InputKind::Rst,
-        },
-        stage: match args.stage {
-            StageArg::Parse => Stage::Parse,
-            StageArg::Transform => Stage::Transform,
-        },
-        ..Options::default()
+    let mut opts = Options::for_input(match args.from {
+        FromArg::Post => InputKind::Post,
+        FromArg::Rst => InputKind::Rst,
+    });
+    opts.stage = match args.stage {
+        StageArg::Parse => Stage::Parse,
+        StageArg::Transform => Stage::Transform,
     };
     opts.parse.line_length_limit = args.line_length_limit;
     opts.parse.language = args.language.clone();
     opts.parse.raw_enabled = !(args.safe || args.no_raw);
     opts.parse.file_insertion_enabled = !args.safe;
-    opts.transform.doctitle = true;
+    opts.transform.line_length_limit = args.line_length_limit;
+    opts.transform.language_code = args.language.clone();
+    opts.transform.report_level = args.report_level.threshold().map_or(5, |l| l as u8);
     opts
 }
 

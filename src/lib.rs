@@ -44,6 +44,20 @@ pub struct Options {
     pub read: source::ReadOptions,
 }
 
+impl Options {
+    /// Defaults for an input kind: a post keeps its title in the metadata,
+    /// so its first section is not promoted to the document title (as
+    /// Nikola sets `doctitle_xform` off); plain reST follows docutils.
+    pub fn for_input(input: InputKind) -> Options {
+        let mut opts = Options {
+            input,
+            ..Options::default()
+        };
+        opts.transform.doctitle = input == InputKind::Rst;
+        opts
+    }
+}
+
 /// A converted post: its metadata, its tree and everything reported.
 #[derive(Clone, Debug)]
 pub struct Converted {

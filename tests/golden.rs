@@ -23,9 +23,8 @@ fn posts() -> Vec<PathBuf> {
 
 fn render(post: &Path, format: Format) -> String {
     let text = std::fs::read_to_string(post).expect("post is UTF-8");
-    let mut opts = postconv::Options::default();
+    let mut opts = postconv::Options::for_input(postconv::InputKind::Post);
     opts.parse.source = post.display().to_string();
-    opts.transform.doctitle = true;
     let conv = postconv::convert(&text, Some(post), &opts).expect("post reads");
     let mut diags = Vec::new();
     match write::render(&conv, format, &write::Options::default(), &mut diags) {

@@ -44,10 +44,9 @@ fn test_posts() -> Vec<PathBuf> {
 
 fn standalone_html(post: &Path) -> String {
     let text = std::fs::read_to_string(post).expect("UTF-8 post");
-    let mut opts = postconv::Options::default();
+    let mut opts = postconv::Options::for_input(postconv::InputKind::Post);
     opts.parse.source = post.display().to_string();
     opts.parse.base_dir = post.parent().map(Path::to_path_buf);
-    opts.transform.doctitle = true;
     let conv = postconv::convert(&text, Some(post), &opts).expect("post reads");
     let mut wopts = write::Options::default();
     wopts.html.standalone = true;
