@@ -81,6 +81,9 @@ pub struct Parser<'a, 's> {
     /// The document-level machine's current line: docutils' reporter takes
     /// it for messages given no line, even inside nested parses.
     top_line: u32,
+    /// Kind of the element a running directive's output goes into
+    /// (docutils' `state_machine.node`).
+    directive_parent: Kind,
     /// The document-level machine is in a list-continuation loop (a nested
     /// state machine in docutils), so its reported line stays put.
     frozen: bool,
@@ -266,6 +269,7 @@ impl<'a, 's> Parser<'a, 's> {
             doc_sections: 0,
             pending_input: None,
             top_line: 1,
+            directive_parent: Kind::Document,
             frozen: false,
         }
     }
@@ -349,6 +353,13 @@ impl<'a, 's> Parser<'a, 's> {
 
     fn msg(&mut self, level: Level, text: &str, line: u32, details: Vec<Element>) -> Element {
         self.state.system_message(level, text, Some(line), details)
+    }
+
+    /// Kind of the element the running directive's nodes go into
+    /// (`document`, `section`, `block_quote`, ...): docutils' `state_machine.node`,
+    /// e.g. for "may not be used within topics or body elements".
+    pub fn parent_kind(&self) -> Kind {
+        self.directive_parent
     }
 
     /// The line docutils' reporter uses for a message given no line.

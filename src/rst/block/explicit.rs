@@ -528,7 +528,10 @@ impl Parser<'_, '_> {
             block_text,
             substitution,
         };
+        let saved = self.directive_parent;
+        self.directive_parent = m.parent().kind;
         let nodes = directives::run(self, call);
+        self.directive_parent = saved;
         let bf = b.blank_finish || m.line(m.pos).is_none_or(is_blank);
         (nodes, bf)
     }
