@@ -142,10 +142,29 @@ fn slice(s: &[char], a: usize, b: usize) -> &[char] {
     &s[a..b]
 }
 
+/// Char indices of a line's columns, when it has combining characters
+/// (`None`: column and char index are the same). Computed once per line.
+type ColumnMap = Option<Vec<usize>>;
+
+fn column_maps(lines: &[Vec<char>]) -> Vec<ColumnMap> {
+    lines
+        .iter()
+        .map(|line| {
+            line.iter().any(|c| is_combining(*c)).then(|| {
+                (line.iter().enumerate())
+                    .filter(|(_, c)| !is_combining(**c))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+        })
+        .collect()
+}
+
 /// docutils' `StringList.get_2D_block` on `lines[top..bottom]`, columns
 /// `left..right`, then removal of the wide-character padding.
 fn block_2d(
     lines: &[Vec<char>],
+    maps: &[ColumnMap],
     top: usize,
     left: usize,
     bottom: usize,
@@ -154,16 +173,15 @@ fn block_2d(
     let rows = lines.get(top..bottom.min(lines.len())).unwrap_or(&[]);
     let mut out: Vec<Vec<char>> = Vec::with_capacity(rows.len());
     let mut indent = right;
-    for line in rows {
+    for (k, line) in rows.iter().enumerate() {
         // Column indices skip combining characters.
-        let idx: Vec<usize> = line
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !is_combining(**c))
-            .map(|(i, _)| i)
-            .collect();
-        let left_i = idx.get(left).copied().unwrap_or(left);
-        let right_i = idx.get(right).copied().unwrap_or(line.len());
+        let (left_i, right_i) = match maps.get(top + k) {
+            Some(Some(idx)) => (
+                idx.get(left).copied().unwrap_or(left),
+                idx.get(right).copied().unwrap_or(line.len()),
+            ),
+            _ => (left, right.min(line.len())),
+        };
         let mut cut = slice(line, left_i, right_i).to_vec();
         while cut.last().is_some_and(|c| c.is_whitespace()) {
             cut.pop();
@@ -444,6 +462,7 @@ impl Grid {
         let mut rows: Vec<Vec<Option<Cell>>> =
             vec![vec![None; ncols]; rowseps.len().saturating_sub(1)];
         let mut remaining = rows.len() * ncols;
+        let maps = column_maps(block);
         for &(top, left, bottom, right) in &self.cells {
             let (Some(&r), Some(&c), Some(&rb), Some(&cr)) = (
                 rowindex.get(&top),
@@ -469,7 +488,7 @@ impl Grid {
                 morerows,
                 morecols,
                 line: line_offset + top + 1,
-                lines: block_2d(block, top + 1, left + 1, bottom, right),
+                lines: block_2d(block, &maps, top + 1, left + 1, bottom, right),
             });
         }
         if remaining != 0 {
@@ -505,6 +524,7 @@ pub fn parse_simple(lines: &[&str], line_offset: usize) -> Result<TableData, Tab
     }
     let sep = find_head_body_sep(&mut block, is_simple_head_sep)?;
     let mut simple = Simple {
+        maps: column_maps(&block),
         columns: Vec::new(),
         border_end: 0,
         table: Vec::new(),
@@ -536,6 +556,8 @@ pub fn parse_simple(lines: &[&str], line_offset: usize) -> Result<TableData, Tab
 }
 
 struct Simple {
+    /// Column maps of the whole block.
+    maps: Vec<ColumnMap>,
     columns: Vec<(usize, usize)>,
     border_end: usize,
     /// Rows of cells; `Cell::line` is relative to the table here.
@@ -658,7 +680,8 @@ impl Simple {
         self.check_columns(lines, start, &mut columns)?;
         let mut row = self.init_row(&columns, start)?;
         for (cell, &(s, e)) in row.iter_mut().zip(&columns) {
-            cell.lines = block_2d(lines, 0, s, lines.len(), e);
+            let maps = self.maps.get(start..).unwrap_or(&[]);
+            cell.lines = block_2d(lines, maps, 0, s, lines.len(), e);
         }
         self.table.push(row);
         Ok(())
