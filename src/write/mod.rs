@@ -5,6 +5,7 @@ pub mod epub;
 pub mod html;
 pub mod json;
 pub mod md;
+pub mod pandoc_json;
 
 use crate::Converted;
 use crate::doctree::Diagnostic;

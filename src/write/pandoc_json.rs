@@ -1,0 +1,1 @@
+//! pandoc JSON AST writer. STUB: to be replaced.
