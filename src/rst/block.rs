@@ -1833,6 +1833,29 @@ mod tests {
     }
 
     #[test]
+    fn max_depth_fits_a_two_megabyte_stack() {
+        // rayon's default thread stack is 2 MiB; debug frames are the largest
+        let mut text = String::new();
+        for i in 0..400 {
+            text.push_str(&" ".repeat(i * 2));
+            text.push_str(if i % 3 == 0 {
+                "- x\n\n"
+            } else if i % 3 == 1 {
+                "1. y\n\n"
+            } else {
+                "> z\n\n"
+            });
+        }
+        let out = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || parse(&text))
+            .expect("thread")
+            .join()
+            .expect("no overflow");
+        assert!(out.contains("Maximum nesting depth"));
+    }
+
+    #[test]
     fn classifier_split() {
         let mut none = std::iter::empty();
         assert_eq!(
