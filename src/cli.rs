@@ -74,7 +74,8 @@ pub struct ConvertArgs {
     /// Document language (generated text, directive names).
     #[arg(long, default_value = "en")]
     pub language: String,
-    /// Untrusted input: disable `include` and `raw`.
+    /// Untrusted input: disable `include` and `raw`, drop `javascript:`,
+    /// `vbscript:` and `data:` (except images) URLs.
     #[arg(long)]
     pub safe: bool,
     /// Drop raw HTML (docutils' raw_enabled = False).
@@ -236,6 +237,7 @@ fn pipeline_options(args: &ConvertArgs) -> Options {
     opts.parse.language = args.language.clone();
     opts.parse.raw_enabled = !(args.safe || args.no_raw);
     opts.parse.file_insertion_enabled = !args.safe;
+    opts.transform.safe_urls = args.safe;
     opts.transform.line_length_limit = args.line_length_limit;
     opts.transform.language_code = args.language.clone();
     opts.transform.report_level = args.report_level.threshold().map_or(5, |l| l as u8);

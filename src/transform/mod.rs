@@ -12,6 +12,7 @@ mod leftovers;
 mod misc;
 mod parts;
 mod references;
+pub mod safe;
 mod universal;
 
 #[cfg(test)]
@@ -56,6 +57,8 @@ pub struct Settings {
     /// docutils' `language_code`: bibliographic field names, generated
     /// titles (`Abstract`, admonition labels).
     pub language_code: String,
+    /// Safe mode: drop links to `javascript:`, `vbscript:` and `data:` URLs.
+    pub safe_urls: bool,
 }
 
 impl Default for Settings {
@@ -74,6 +77,7 @@ impl Default for Settings {
             title: None,
             teaser: true,
             language_code: "en".to_owned(),
+            safe_urls: false,
             strip_elements_with_classes: Vec::new(),
             strip_classes: Vec::new(),
             hide_docinfo: false,
@@ -218,6 +222,9 @@ pub const DEFAULT_PASSES: &[Pass] = &[
 /// Runs every transform, in docutils' priority order.
 pub fn apply(document: &mut Element, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
     apply_passes(document, DEFAULT_PASSES, settings, diagnostics);
+    if settings.safe_urls {
+        safe::apply(document, diagnostics);
+    }
 }
 
 /// Runs the transforms named as docutils classes (as listed by a docutils
