@@ -1,1 +1,1060 @@
-//! Migration of a Nikola site to Hugo or Jekyll.
+//! Migration of a discovered Nikola site to Hugo or Jekyll.
+//!
+//! Three stages: read and parse every post (in parallel), index every old
+//! URL and copied file, then rewrite links and write each post (in
+//! parallel). Output goes through one plan of files, written atomically and
+//! only when changed, so a re-run gives the same bytes and dry runs write
+//! nothing.
+
+use super::frontmatter::{self, Fields, Fm};
+use super::links::{self, Current, LinkIndex, PageRef};
+use super::report::{BrokenLink, Compromise, PostReport, Report, Warning};
+use super::scaffold::{self, ScaffoldInfo};
+use super::{Entry, EntryKind, Site};
+use crate::doctree::{Diagnostic, Element, Level};
+use crate::source::{self, Metadata, slugify};
+use crate::write::md;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The engine migrated to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Hugo,
+    Jekyll,
+}
+
+impl Target {
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Hugo => "hugo",
+            Target::Jekyll => "jekyll",
+        }
+    }
+}
+
+/// Front matter syntax (Jekyll reads YAML only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FrontMatterFormat {
+    #[default]
+    Yaml,
+    Toml,
+}
+
+#[derive(Clone, Debug)]
+pub struct MigrateOptions {
+    pub target: Target,
+    pub out: PathBuf,
+    /// Hugo: a page bundle `<slug>/index.md` for posts with local images.
+    pub bundles: bool,
+    pub front_matter: FrontMatterFormat,
+    /// ASCII slugs; the old URL is kept as an alias (redirect).
+    pub transliterate_slugs: bool,
+    /// Plan and report, write nothing.
+    pub dry_run: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error("{out} is inside the site {site}: the output must not go into the site")]
+    OutInsideSite { out: String, site: String },
+    #[error("Jekyll reads YAML front matter only (drop --front-matter toml)")]
+    TomlForJekyll,
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> MigrateError + '_ {
+    move |source| MigrateError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// The result: the report and the output files (relative to OUT).
+#[derive(Debug)]
+pub struct Outcome {
+    pub report: Report,
+    pub files: Vec<String>,
+}
+
+/// Runs the migration. `tick` is called once per post written (progress).
+pub fn migrate(
+    site: &Site,
+    opts: &MigrateOptions,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Outcome, MigrateError> {
+    if opts.target == Target::Jekyll && opts.front_matter == FrontMatterFormat::Toml {
+        return Err(MigrateError::TomlForJekyll);
+    }
+    let root = site.root.canonicalize().map_err(io_err(&site.root))?;
+    let out = absolute_out(&opts.out)?;
+    if out.starts_with(&root) {
+        return Err(MigrateError::OutInsideSite {
+            out: opts.out.display().to_string(),
+            site: site.root.display().to_string(),
+        });
+    }
+    let tz = site.conf.time_zone().unwrap_or(jiff::tz::TimeZone::UTC);
+    let prepared: Vec<Result<Prepared, Box<PostReport>>> = site
+        .entries
+        .par_iter()
+        .map(|e| prepare(site, e, opts, &tz))
+        .collect();
+
+    let assets = scan_assets(&site.root, opts.target)?;
+    let index = build_index(site, &prepared, &assets);
+    let asset_src: HashMap<&str, &Path> = assets
+        .iter()
+        .map(|a| (a.url.as_str(), a.src.as_path()))
+        .collect();
+
+    let rendered: Vec<Result<Rendered, Box<PostReport>>> = prepared
+        .into_par_iter()
+        .map(|p| {
+            let r = p.map(|p| render(p, &index, &asset_src, opts));
+            tick();
+            r
+        })
+        .collect();
+
+    let mut report = Report {
+        target: opts.target.name().to_owned(),
+        site: site.root.display().to_string(),
+        ..Report::default()
+    };
+    let mut plan = Plan::default();
+    let mut raw_html = false;
+    let mut languages = BTreeSet::new();
+    for r in rendered {
+        match r {
+            Ok(mut r) => {
+                raw_html |= r.raw_html;
+                if let Some(l) = &r.report.lang {
+                    languages.insert(l.clone());
+                }
+                if let Err(other) = plan.add(&r.report.output, Content::Text(r.text)) {
+                    r.report.error = Some(format!(
+                        "output {} also written by {other}",
+                        r.report.output
+                    ));
+                } else {
+                    for (rel, content) in r.extra {
+                        // Shared bundle images or redirects: first one wins.
+                        let _ = plan.add(&rel, content);
+                    }
+                }
+                plan.owner(&r.report.output, &r.report.source);
+                report.posts.push(r.report);
+            }
+            Err(failed) => report.posts.push(*failed),
+        }
+    }
+    let mut include = Vec::new();
+    for a in &assets {
+        if plan.add(&a.out, Content::Copy(a.src.clone())).is_err() {
+            report.notes.push(format!(
+                "{} not copied: {} is a post's output",
+                a.src.display(),
+                a.out
+            ));
+        }
+        if opts.target == Target::Jekyll && a.out.starts_with(['_', '.']) {
+            include.push(a.out.split('/').next().unwrap_or_default().to_owned());
+        }
+    }
+    include.dedup();
+    let info = ScaffoldInfo {
+        conf: &site.conf,
+        raw_html,
+        languages: languages.into_iter().collect(),
+        jekyll_include: include,
+    };
+    let scaffold_files = match opts.target {
+        Target::Hugo => scaffold::hugo(&info),
+        Target::Jekyll => scaffold::jekyll(&info),
+    };
+    for (rel, text) in scaffold_files {
+        if plan.add(&rel, Content::Text(text)).is_err() {
+            report.notes.push(format!(
+                "{rel}: a post or file of the site took this path; not written"
+            ));
+        }
+    }
+    if raw_html && opts.target == Target::Hugo {
+        report.notes.push(
+            "hugo.toml: raw HTML enabled (markup.goldmark.renderer.unsafe), some posts have HTML"
+                .to_owned(),
+        );
+    }
+    let skipped = site.entries.len() - site.entries.iter().filter(|e| e.is_rest()).count();
+    if skipped > 0 {
+        report.notes.push(format!(
+            "{skipped} source files are not reStructuredText and were not converted"
+        ));
+    }
+    report.totals.files_copied = plan
+        .files
+        .iter()
+        .filter(|(_, c)| matches!(c, Content::Copy(_)))
+        .count();
+    report.count();
+    let files: Vec<String> = plan.files.iter().map(|(k, _)| k.clone()).collect();
+    if opts.dry_run {
+        report.totals.files_written = 0;
+        return Ok(Outcome { report, files });
+    }
+    std::fs::create_dir_all(&out).map_err(io_err(&out))?;
+    let results: Vec<Result<bool, MigrateError>> = plan
+        .files
+        .par_iter()
+        .map(|(rel, content)| write_atomic(&out, &root, rel, content))
+        .collect();
+    for r in results {
+        if r? {
+            report.totals.files_written += 1;
+        } else {
+            report.totals.files_unchanged += 1;
+        }
+    }
+    // The report itself, last (its totals include the files above).
+    let md_report = report.markdown();
+    let json_report = report.json();
+    write_atomic(&out, &root, "report.md", &Content::Text(md_report))?;
+    write_atomic(&out, &root, "report.json", &Content::Text(json_report))?;
+    Ok(Outcome { report, files })
+}
+
+/// OUT as an absolute path without symlinks (it may not exist yet).
+fn absolute_out(out: &Path) -> Result<PathBuf, MigrateError> {
+    let abs = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir().map_err(io_err(out))?.join(out)
+    };
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut p = c;
+            for part in rest.iter().rev() {
+                p.push(part);
+            }
+            return Ok(p);
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return Ok(abs),
+        }
+    }
+}
+
+/// A post read and parsed, with its URLs decided.
+struct Prepared {
+    report: PostReport,
+    entry: Entry,
+    meta: Metadata,
+    doc: Element,
+    line_offset: u32,
+    slug: String,
+    new_slug: String,
+    tags: Vec<String>,
+}
+
+/// Reads and parses one post; a failure comes back as its report.
+fn prepare(
+    site: &Site,
+    entry: &Entry,
+    opts: &MigrateOptions,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Prepared, Box<PostReport>> {
+    let rel = rel_source(&site.root, &entry.path);
+    let mut report = PostReport::new(rel, entry.kind);
+    report.lang = entry.lang.clone();
+    if !entry.is_rest() {
+        report.error = Some("not reStructuredText (.rst/.txt): not converted".to_owned());
+        return Err(Box::new(report));
+    }
+    let read = source::ReadOptions {
+        timezone: tz.clone(),
+        ..source::ReadOptions::default()
+    };
+    let (post, read_diags) = match source::read_post_file(&entry.path, &read) {
+        Ok(x) => x,
+        Err(e) => {
+            report.error = Some(e.to_string());
+            return Err(Box::new(report));
+        }
+    };
+    let mut parse = crate::rst::Settings {
+        source: entry.path.display().to_string(),
+        base_dir: entry.path.parent().map(Path::to_path_buf),
+        ..crate::rst::Settings::default()
+    };
+    parse.language = site.conf.default_lang.clone();
+    if let Some(l) = &entry.lang {
+        parse.language = l.clone();
+    }
+    let parsed = crate::rst::parse(&post.body, &parse);
+    let mut doc = parsed.document;
+    let mut diags = parsed.diagnostics;
+    // Nikola's reST compiler: no doctitle promotion (USE_REST_DOCINFO_METADATA off).
+    let transform = crate::transform::Settings {
+        doctitle: false,
+        language_code: parse.language.clone(),
+        ..crate::transform::Settings::default()
+    };
+    crate::transform::apply(&mut doc, &transform, &mut diags);
+    let line_offset = u32::try_from(post.body_line_offset).unwrap_or(0);
+    for d in &mut diags {
+        if let Some(l) = d.line.as_mut() {
+            *l += line_offset;
+        }
+    }
+    let meta = post.meta;
+    let slug = slug_of(&meta, entry);
+    let new_slug = if opts.transliterate_slugs {
+        let ascii = slugify(&slug, true);
+        if ascii.is_empty() {
+            slug.clone()
+        } else {
+            ascii
+        }
+    } else {
+        slug.clone()
+    };
+    let (tags, draft) = draft_and_tags(&meta);
+    report.draft = draft;
+    report.title = meta.title.clone().unwrap_or_else(|| slug.clone());
+    let pretty = match meta
+        .get("pretty_url")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("false" | "no" | "0" | "off") => false,
+        Some("true" | "yes" | "1" | "on") => true,
+        _ => site.conf.pretty_urls,
+    };
+    let prefix = site.conf.lang_prefix(entry.lang.as_deref());
+    report.old_url = links::nikola_url(&prefix, &entry.dest_folder, &slug, pretty);
+    report.new_url = links::nikola_url(&prefix, &entry.dest_folder, &new_slug, pretty);
+    if slug != new_slug {
+        report.compromises.push(Compromise {
+            line: None,
+            construct: format!("slug {slug:?}"),
+            action: format!("transliterated to {new_slug:?}; the old URL redirects"),
+        });
+    }
+    for d in read_diags.iter().chain(&diags) {
+        if d.level >= Level::Warning && !is_doc_role_message(d) {
+            report.warnings.push(Warning {
+                line: d.line,
+                level: d.level.name().to_owned(),
+                message: d.message.clone(),
+            });
+        }
+    }
+    report.output = output_path(entry, &meta, &new_slug, opts, false);
+    Ok(Prepared {
+        report,
+        entry: entry.clone(),
+        meta,
+        doc,
+        line_offset,
+        slug,
+        new_slug,
+        tags,
+    })
+}
+
+/// `:doc:` is not a docutils role; the links pass resolves it.
+fn is_doc_role_message(d: &Diagnostic) -> bool {
+    d.message.contains("role \"doc\"")
+}
+
+/// The post's slug; a translation without its own slug takes the original's
+/// (Nikola shares metadata; our reader derived it from `post.ru`).
+fn slug_of(meta: &Metadata, entry: &Entry) -> String {
+    let stem = entry
+        .path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("post");
+    let slug = meta.slug.clone().unwrap_or_else(|| slugify(stem, true));
+    if let Some(lang) = &entry.lang
+        && slug == slugify(stem, true)
+        && let Some(base) = stem.strip_suffix(&format!(".{lang}"))
+    {
+        return slugify(base, true);
+    }
+    slug
+}
+
+/// Tags without Nikola's old special `draft`/`private` tags, and whether
+/// the post is a draft (`status: draft` or the `draft` tag).
+fn draft_and_tags(meta: &Metadata) -> (Vec<String>, bool) {
+    let status = meta.get("status").unwrap_or("").trim().to_ascii_lowercase();
+    let mut draft = status == "draft";
+    let mut tags = Vec::with_capacity(meta.tags.len());
+    for t in &meta.tags {
+        if t == "draft" {
+            draft = true;
+        } else {
+            tags.push(t.clone());
+        }
+    }
+    (tags, draft)
+}
+
+fn rel_source(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// One path component from text we do not control (no `/`, `..`).
+fn safe_component(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | '\0') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    match cleaned.as_str() {
+        "" | "." | ".." => "untitled".to_owned(),
+        _ => cleaned,
+    }
+}
+
+fn safe_folder(folder: &str) -> String {
+    folder
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .map(safe_component)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Where the post goes in OUT (`/`-separated).
+fn output_path(
+    entry: &Entry,
+    meta: &Metadata,
+    slug: &str,
+    opts: &MigrateOptions,
+    bundle: bool,
+) -> String {
+    let mut name = safe_component(slug);
+    // `index.md` / `_index.md` mean bundles and sections to Hugo.
+    if matches!(name.as_str(), "index" | "_index") {
+        name.push_str("-page");
+    }
+    let lang = entry
+        .lang
+        .as_ref()
+        .map_or(String::new(), |l| format!(".{}", safe_component(l)));
+    let folder = safe_folder(&entry.dest_folder);
+    let join = |dir: &str, file: String| {
+        if dir.is_empty() {
+            file
+        } else {
+            format!("{dir}/{file}")
+        }
+    };
+    match opts.target {
+        Target::Hugo => {
+            let dir = join("content", folder);
+            if bundle {
+                join(&dir, format!("{name}/index{lang}.md"))
+            } else {
+                join(&dir, format!("{name}{lang}.md"))
+            }
+        }
+        Target::Jekyll => match (&meta.date, entry.kind) {
+            (Some(d), EntryKind::Post) => {
+                format!("_posts/{}-{name}{lang}.md", d.strftime("%Y-%m-%d"))
+            }
+            _ => join(&folder, format!("{name}{lang}.md")),
+        },
+    }
+}
+
+/// A file to copy from the site.
+struct Asset {
+    src: PathBuf,
+    /// Its URL path on both sites (`/images/a.png`).
+    url: String,
+    /// Its path in OUT.
+    out: String,
+}
+
+/// Nikola copies `images/`, `galleries/` and `listings/` to the same URL
+/// folders, and the contents of `files/` to the site root.
+fn scan_assets(root: &Path, target: Target) -> Result<Vec<Asset>, MigrateError> {
+    let mut assets = Vec::new();
+    for (folder, url_prefix) in [
+        ("files", ""),
+        ("images", "images"),
+        ("galleries", "galleries"),
+        ("listings", "listings"),
+    ] {
+        let base = root.join(folder);
+        if !base.is_dir() {
+            continue;
+        }
+        let mut stack = vec![(base, url_prefix.to_owned())];
+        while let Some((dir, prefix)) = stack.pop() {
+            let mut items: Vec<_> = std::fs::read_dir(&dir)
+                .map_err(io_err(&dir))?
+                .filter_map(Result::ok)
+                .map(|i| i.path())
+                .collect();
+            items.sort();
+            for path in items {
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                let rel = if prefix.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{prefix}/{name}")
+                };
+                if path.is_dir() {
+                    stack.push((path, rel));
+                } else if path.is_file() {
+                    let out = match target {
+                        Target::Hugo => format!("static/{rel}"),
+                        Target::Jekyll => rel.clone(),
+                    };
+                    assets.push(Asset {
+                        url: format!("/{rel}"),
+                        src: path,
+                        out,
+                    });
+                }
+            }
+        }
+    }
+    assets.sort_by(|a, b| a.out.cmp(&b.out));
+    Ok(assets)
+}
+
+fn build_index(
+    site: &Site,
+    prepared: &[Result<Prepared, Box<PostReport>>],
+    assets: &[Asset],
+) -> LinkIndex {
+    let mut folders = HashMap::new();
+    for rule in site.conf.posts.iter().chain(&site.conf.pages) {
+        let dir = rule.glob.rsplit_once('/').map_or("", |(d, _)| d);
+        folders
+            .entry(dir.to_owned())
+            .or_insert_with(|| safe_folder(&rule.dest));
+    }
+    // Without conf.py, SITE_URL is Nikola's placeholder, not the blog's.
+    let base_url = if site.conf.from_file {
+        site.conf.site_url.as_str()
+    } else {
+        ""
+    };
+    let mut index = LinkIndex::new(&[base_url], folders);
+    for p in prepared.iter().flatten() {
+        index.add_page(PageRef {
+            old_url: p.report.old_url.clone(),
+            new_url: p.report.new_url.clone(),
+            slug: p.slug.clone(),
+            title: p.report.title.clone(),
+            lang: p.entry.lang.clone(),
+            source: p.report.source.clone(),
+        });
+    }
+    for a in assets {
+        index.add_asset(a.url.clone());
+    }
+    index
+}
+
+/// A post ready to write.
+struct Rendered {
+    report: PostReport,
+    text: String,
+    /// Bundle images and redirect pages.
+    extra: Vec<(String, Content)>,
+    raw_html: bool,
+}
+
+fn render(
+    mut p: Prepared,
+    index: &LinkIndex,
+    asset_src: &HashMap<&str, &Path>,
+    opts: &MigrateOptions,
+) -> Rendered {
+    let pretty = p.report.new_url.ends_with('/');
+    let bundling = opts.bundles && opts.target == Target::Hugo && pretty;
+    let bundle_rel = |url: &str| {
+        if !bundling {
+            return None;
+        }
+        url.strip_prefix("/images/").map(str::to_owned)
+    };
+    let cur = Current {
+        old_url: &p.report.old_url,
+        lang: p.entry.lang.as_deref(),
+    };
+    let found = links::rewrite(&mut p.doc, index, &cur, &bundle_rel);
+    let mut seen = std::collections::HashSet::new();
+    for (line, url, reason) in found.broken {
+        // A reference and its target carry the same URL: report it once.
+        if seen.insert((line, url.clone())) {
+            p.report.broken_links.push(BrokenLink { line, url, reason });
+        }
+    }
+    let mut extra = Vec::new();
+    let images: Vec<&String> = found
+        .assets
+        .iter()
+        .filter(|a| a.starts_with("/images/"))
+        .collect();
+    if bundling && !images.is_empty() {
+        p.report.output = output_path(&p.entry, &p.meta, &p.new_slug, opts, true);
+        let dir = p
+            .report
+            .output
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
+        for url in images {
+            if let (Some(src), Some(rel)) = (asset_src.get(url.as_str()), bundle_rel(url)) {
+                extra.push((format!("{dir}/{rel}"), Content::Copy(src.to_path_buf())));
+            }
+        }
+    }
+
+    let mut diags = Vec::new();
+    let md_opts = md::Options {
+        front_matter: false,
+        alerts: opts.target == Target::Hugo,
+        ..md::Options::default()
+    };
+    let mut body = md::write(&p.doc, &p.meta, &md_opts, &mut diags);
+    for d in diags {
+        let line = d.line.map(|l| l + p.line_offset);
+        p.report
+            .compromises
+            .push(Compromise::from_message(line, &d.message));
+    }
+    match opts.target {
+        Target::Hugo => body = escape_hugo_shortcodes(&body),
+        Target::Jekyll => body = escape_liquid(&body),
+    }
+    let raw_html = has_raw_html(&body);
+    let fields = match opts.target {
+        Target::Hugo => hugo_fields(&p),
+        Target::Jekyll => jekyll_fields(&p),
+    };
+    let fm = match opts.front_matter {
+        FrontMatterFormat::Toml => frontmatter::toml(&fields),
+        FrontMatterFormat::Yaml => frontmatter::yaml(&fields).unwrap_or_else(|e| {
+            p.report.warnings.push(Warning {
+                line: None,
+                level: Level::Error.name().to_owned(),
+                message: format!("front matter: {e}"),
+            });
+            "---\n---\n".to_owned()
+        }),
+    };
+    if opts.target == Target::Jekyll && p.report.old_url != p.report.new_url {
+        extra.push(jekyll_redirect(&p.report.old_url, &p.report.new_url));
+    }
+    let text = format!("{fm}\n{body}");
+    Rendered {
+        report: p.report,
+        text,
+        extra,
+        raw_html,
+    }
+}
+
+/// A Jekyll page at the old URL that sends readers to the new one (works
+/// without the jekyll-redirect-from plugin).
+fn jekyll_redirect(old: &str, new: &str) -> (String, Content) {
+    let name = safe_folder(old.trim_matches('/'));
+    let name = name.strip_suffix(".html").unwrap_or(&name);
+    let fields: Fields = vec![
+        ("layout".into(), Fm::Str("redirect".into())),
+        ("permalink".into(), Fm::Str(old.to_owned())),
+        ("redirect_to".into(), Fm::Str(new.to_owned())),
+        ("sitemap".into(), Fm::Bool(false)),
+    ];
+    let text = frontmatter::yaml(&fields).unwrap_or_default();
+    (format!("redirects/{name}.html"), Content::Text(text))
+}
+
+fn date_fields(meta: &Metadata, jekyll: bool) -> (Option<String>, Option<String>) {
+    let fmt = |d: &jiff::ZonedDateTime| {
+        if jekyll {
+            d.strftime("%Y-%m-%d %H:%M:%S %z").to_string()
+        } else {
+            d.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        }
+    };
+    (meta.date.as_ref().map(fmt), meta.updated.as_ref().map(fmt))
+}
+
+fn author(meta: &Metadata) -> Option<String> {
+    meta.author
+        .clone()
+        .or_else(|| (!meta.authors.is_empty()).then(|| meta.authors.join(", ")))
+}
+
+/// Nikola keys handled by dedicated fields.
+const HANDLED: &[&str] = &["status", "pretty_url"];
+
+fn hugo_fields(p: &Prepared) -> Fields {
+    let m = &p.meta;
+    let mut f: Fields = Vec::new();
+    let s = |v: &str| Fm::Str(v.to_owned());
+    f.push(("title".into(), s(&p.report.title)));
+    let (date, updated) = date_fields(m, false);
+    if let Some(d) = date {
+        f.push(("date".into(), Fm::Str(d)));
+    }
+    if let Some(u) = updated {
+        f.push(("lastmod".into(), Fm::Str(u)));
+    }
+    f.push(("slug".into(), s(&p.new_slug)));
+    f.push(("url".into(), s(&p.report.new_url)));
+    if p.report.old_url != p.report.new_url {
+        f.push(("aliases".into(), Fm::List(vec![p.report.old_url.clone()])));
+    }
+    if !p.tags.is_empty() {
+        f.push(("tags".into(), Fm::List(p.tags.clone())));
+    }
+    if let Some(c) = &m.category {
+        f.push(("categories".into(), Fm::List(vec![c.clone()])));
+    }
+    if p.report.draft {
+        f.push(("draft".into(), Fm::Bool(true)));
+    }
+    if let Some(d) = &m.description {
+        f.push(("description".into(), s(d)));
+    }
+    if let Some(a) = author(m) {
+        f.push(("author".into(), Fm::Str(a)));
+    }
+    let mut params: Vec<(String, String)> = m
+        .other
+        .iter()
+        .filter(|(k, _)| !HANDLED.contains(&k.as_str()) || *k == "status" && !p.report.draft)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(l) = &m.link {
+        params.push(("link".into(), l.clone()));
+    }
+    params.sort();
+    if !params.is_empty() {
+        f.push(("params".into(), Fm::Map(params)));
+    }
+    f
+}
+
+/// Jekyll's own front matter keys: Nikola keys with these names are renamed.
+const JEKYLL_RESERVED: &[&str] = &[
+    "layout",
+    "permalink",
+    "published",
+    "date",
+    "title",
+    "tags",
+    "categories",
+    "category",
+    "slug",
+    "excerpt",
+    "excerpt_separator",
+    "lang",
+    "path",
+    "url",
+    "id",
+    "content",
+    "output",
+    "collection",
+    "next",
+    "previous",
+    "render_with_liquid",
+    "redirect_to",
+    "redirect_from",
+    "last_modified_at",
+    "description",
+    "author",
+];
+
+fn jekyll_fields(p: &Prepared) -> Fields {
+    let m = &p.meta;
+    let mut f: Fields = Vec::new();
+    let s = |v: &str| Fm::Str(v.to_owned());
+    let layout = match p.entry.kind {
+        EntryKind::Post => "post",
+        EntryKind::Page => "page",
+    };
+    f.push(("layout".into(), s(layout)));
+    f.push(("title".into(), s(&p.report.title)));
+    let (date, updated) = date_fields(m, true);
+    if let Some(d) = date {
+        f.push(("date".into(), Fm::Str(d)));
+    }
+    if let Some(u) = updated {
+        f.push(("last_modified_at".into(), Fm::Str(u)));
+    }
+    f.push(("slug".into(), s(&p.new_slug)));
+    f.push(("permalink".into(), s(&p.report.new_url)));
+    if let Some(l) = &p.entry.lang {
+        f.push(("lang".into(), s(l)));
+    }
+    if !p.tags.is_empty() {
+        f.push(("tags".into(), Fm::List(p.tags.clone())));
+    }
+    if let Some(c) = &m.category {
+        f.push(("categories".into(), Fm::List(vec![c.clone()])));
+    }
+    if p.report.draft {
+        f.push(("published".into(), Fm::Bool(false)));
+    }
+    if let Some(d) = &m.description {
+        f.push(("description".into(), s(d)));
+    }
+    if let Some(a) = author(m) {
+        f.push(("author".into(), Fm::Str(a)));
+    }
+    let mut rest: Vec<(String, String)> = m
+        .other
+        .iter()
+        .filter(|(k, _)| !HANDLED.contains(&k.as_str()) || *k == "status" && !p.report.draft)
+        .map(|(k, v)| {
+            let key = if JEKYLL_RESERVED.contains(&k.as_str()) {
+                format!("nikola_{k}")
+            } else {
+                k.clone()
+            };
+            (key, v.clone())
+        })
+        .collect();
+    if let Some(l) = &m.link {
+        rest.push(("link".into(), l.clone()));
+    }
+    rest.sort();
+    for (k, v) in rest {
+        f.push((k, Fm::Str(v)));
+    }
+    f
+}
+
+/// Liquid would run `{{ }}` and `{% %}` found in a post: wrap each in
+/// `{% raw %}`. (Liquid runs before Markdown, so code blocks need it too.)
+pub fn escape_liquid(body: &str) -> String {
+    if !body.contains("{{") && !body.contains("{%") {
+        return body.to_owned();
+    }
+    let mut out = String::with_capacity(body.len() + 64);
+    let mut rest = body;
+    while let Some(i) = find_liquid_open(rest) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let close = if tail.starts_with("{{") { "}}" } else { "%}" };
+        let line_end = tail.find('\n').unwrap_or(tail.len());
+        let span_end = tail[2..line_end]
+            .find(close)
+            .map(|j| j + 4)
+            .filter(|&end| !tail[..end].contains("endraw"))
+            .unwrap_or(2);
+        out.push_str("{% raw %}");
+        out.push_str(&tail[..span_end]);
+        out.push_str("{% endraw %}");
+        rest = &tail[span_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn find_liquid_open(s: &str) -> Option<usize> {
+    find_first(s, "{{", "{%")
+}
+
+/// The first position of `a` or `b` in `s`.
+fn find_first(s: &str, a: &str, b: &str) -> Option<usize> {
+    match (s.find(a), s.find(b)) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+/// Hugo reads `{{<` and `{{%` as shortcodes: write them as Hugo's escaped
+/// form `{{</* ... */>}}`, which renders as the text.
+pub fn escape_hugo_shortcodes(body: &str) -> String {
+    if !body.contains("{{<") && !body.contains("{{%") {
+        return body.to_owned();
+    }
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut rest = body;
+    while let Some(i) = find_first(rest, "{{<", "{{%") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let delim = if tail.starts_with("{{<") { '<' } else { '%' };
+        let end = if delim == '<' { '>' } else { '%' };
+        let close = format!("{end}}}}}");
+        let line_end = tail.find('\n').unwrap_or(tail.len());
+        match tail[3..line_end].find(&close) {
+            Some(j) => {
+                let inner = &tail[3..3 + j];
+                out.push_str(&format!("{{{{{delim}/*{inner}*/{end}}}}}"));
+                rest = &tail[3 + j + close.len()..];
+            }
+            None => {
+                // An unclosed opener: break it with an HTML entity.
+                out.push_str("{&#123;");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether the Markdown has raw HTML other than the `<!--more-->` marker.
+fn has_raw_html(body: &str) -> bool {
+    use pulldown_cmark::{Event, Parser};
+    if !body.contains('<') {
+        return false;
+    }
+    Parser::new_ext(body, md::parser_options()).any(|ev| match ev {
+        Event::Html(h) | Event::InlineHtml(h) => {
+            let t = h.trim();
+            !(t.starts_with("<!--") && t.ends_with("-->"))
+        }
+        _ => false,
+    })
+}
+
+/// What goes into a file.
+#[derive(Debug)]
+enum Content {
+    Text(String),
+    Copy(PathBuf),
+}
+
+/// Every output file, in a stable order, each path once.
+#[derive(Default)]
+struct Plan {
+    files: Vec<(String, Content)>,
+    index: HashMap<String, usize>,
+    owners: HashMap<String, String>,
+}
+
+impl Plan {
+    /// Adds a file; `Err(owner)` when the path is taken.
+    fn add(&mut self, rel: &str, content: Content) -> Result<(), String> {
+        if self.index.contains_key(rel) {
+            return Err(self
+                .owners
+                .get(rel)
+                .cloned()
+                .unwrap_or_else(|| rel.to_owned()));
+        }
+        self.index.insert(rel.to_owned(), self.files.len());
+        self.files.push((rel.to_owned(), content));
+        Ok(())
+    }
+
+    fn owner(&mut self, rel: &str, source: &str) {
+        self.owners
+            .entry(rel.to_owned())
+            .or_insert_with(|| source.to_owned());
+    }
+}
+
+/// Writes `content` to OUT/rel through a temporary file and a rename,
+/// unless the file already holds exactly these bytes. Returns whether it
+/// wrote. Refuses paths inside the site (`root`).
+fn write_atomic(
+    out: &Path,
+    root: &Path,
+    rel: &str,
+    content: &Content,
+) -> Result<bool, MigrateError> {
+    let target = out.join(rel);
+    if target.starts_with(root) {
+        return Err(MigrateError::OutInsideSite {
+            out: target.display().to_string(),
+            site: root.display().to_string(),
+        });
+    }
+    let bytes = match content {
+        Content::Text(t) => std::borrow::Cow::Borrowed(t.as_bytes()),
+        Content::Copy(src) => std::borrow::Cow::Owned(std::fs::read(src).map_err(io_err(src))?),
+    };
+    if let Ok(meta) = std::fs::metadata(&target)
+        && meta.len() == bytes.len() as u64
+        && std::fs::read(&target).is_ok_and(|old| old == *bytes)
+    {
+        return Ok(false);
+    }
+    let dir = target.parent().unwrap_or(out);
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
+    tmp.write_all(&bytes).map_err(io_err(&target))?;
+    tmp.persist(&target).map_err(|e| MigrateError::Io {
+        path: target.display().to_string(),
+        source: e.error,
+    })?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn liquid_is_escaped() {
+        assert_eq!(escape_liquid("no braces {x}"), "no braces {x}");
+        assert_eq!(
+            escape_liquid("a {{ x }} b {% if y %} c"),
+            "a {% raw %}{{ x }}{% endraw %} b {% raw %}{% if y %}{% endraw %} c"
+        );
+        assert_eq!(
+            escape_liquid("open {{ only\nnext }}"),
+            "open {% raw %}{{{% endraw %} only\nnext }}"
+        );
+        assert_eq!(
+            escape_liquid("{% endraw %}"),
+            "{% raw %}{%{% endraw %} endraw %}"
+        );
+    }
+
+    #[test]
+    fn hugo_shortcodes_are_escaped() {
+        assert_eq!(
+            escape_hugo_shortcodes("see {{< youtube x >}} and {{% n %}}"),
+            "see {{</* youtube x */>}} and {{%/* n */%}}"
+        );
+        assert_eq!(escape_hugo_shortcodes("{{< open"), "{&#123;< open");
+    }
+
+    #[test]
+    fn raw_html_detection() {
+        assert!(!has_raw_html("text\n\n<!--more-->\n\nmore"));
+        assert!(has_raw_html("a <sub>b</sub>"));
+        assert!(!has_raw_html("`<code>`"));
+    }
+}

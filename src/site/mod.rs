@@ -3,7 +3,11 @@
 //! Jekyll.
 
 pub mod conf;
+pub mod frontmatter;
+pub mod links;
 pub mod migrate;
+pub mod report;
+pub mod scaffold;
 
 use conf::Value;
 use std::collections::BTreeMap;
