@@ -27,10 +27,12 @@ fn is_data_image(url: &str) -> bool {
 }
 
 pub fn apply(document: &mut Element, diagnostics: &mut Vec<Diagnostic>) {
-    clean_children(document, diagnostics);
+    clean_children(document, None, diagnostics);
 }
 
-fn clean_children(parent: &mut Element, diagnostics: &mut Vec<Diagnostic>) {
+/// `line` is the nearest known line above: inline elements carry none.
+fn clean_children(parent: &mut Element, line: Option<u32>, diagnostics: &mut Vec<Diagnostic>) {
+    let line = parent.line.or(line);
     let mut i = 0;
     while i < parent.children.len() {
         let Node::Element(el) = &mut parent.children[i] else {
@@ -39,37 +41,34 @@ fn clean_children(parent: &mut Element, diagnostics: &mut Vec<Diagnostic>) {
         };
         match el.kind {
             Kind::Reference if el.get("refuri").is_some_and(|u| is_unsafe_url(u, false)) => {
-                report(el, "refuri", diagnostics);
-                // Keep the link text in place of the link.
+                report(el, "refuri", line, diagnostics);
+                // Keep the link text; the loop then re-checks it in place.
                 let children = std::mem::take(&mut el.children);
-                let n = children.len();
                 parent.children.splice(i..=i, children);
-                // Re-check the spliced children; they may hold links too.
-                let _ = n;
                 continue;
             }
             Kind::Image if el.get("uri").is_some_and(|u| is_unsafe_url(u, true)) => {
-                report(el, "uri", diagnostics);
+                report(el, "uri", line, diagnostics);
                 let alt = el.get("alt").unwrap_or("").to_owned();
                 parent.children[i] = Node::Text(alt);
             }
             Kind::Target if el.get("refuri").is_some_and(|u| is_unsafe_url(u, false)) => {
-                report(el, "refuri", diagnostics);
+                report(el, "refuri", line, diagnostics);
                 el.remove("refuri");
             }
-            _ => clean_children(el, diagnostics),
+            _ => clean_children(el, line, diagnostics),
         }
         i += 1;
     }
 }
 
-fn report(el: &Element, attr: &str, diagnostics: &mut Vec<Diagnostic>) {
+fn report(el: &Element, attr: &str, line: Option<u32>, diagnostics: &mut Vec<Diagnostic>) {
     let url = el.get(attr).unwrap_or("");
     let shown: String = url.chars().take(60).collect();
     diagnostics.push(Diagnostic::new(
         Level::Warning,
         format!("unsafe URL dropped (safe mode): \"{shown}\""),
-        el.line,
+        el.line.or(line),
     ));
 }
 
