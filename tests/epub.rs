@@ -380,3 +380,27 @@ fn digest_command_filters_posts() {
     );
     assert_eq!(titles.len(), 2);
 }
+
+/// The Nikola sample site's pages (its manual, the reST reference, raw
+/// HTML demos with forms, scripts and iframes) as one book.
+#[test]
+fn nikola_sample_pages_book_is_valid() {
+    let opts = EpubOptions {
+        site_root: Some(PathBuf::from("tests/sites/nikola-sample")),
+        toc_depth: 3,
+        ..EpubOptions::default()
+    };
+    let pages = rst_files("tests/sites/nikola-sample/pages");
+    let (bytes, diags) = book(&pages, &opts);
+    let files = unzip(&bytes);
+    assert_eq!(
+        files.keys().filter(|k| k.contains("chapter-")).count(),
+        pages.len()
+    );
+    let raw_dropped = diags
+        .iter()
+        .filter(|(_, d)| d.level == Level::Warning && d.message.starts_with("epub: raw HTML"))
+        .count();
+    assert!(raw_dropped > 0, "{diags:?}");
+    assert_valid("nikola-pages", &bytes);
+}

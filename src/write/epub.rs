@@ -13,7 +13,7 @@ use crate::doctree::{Diagnostic, Element, Kind, Level, Node};
 use crate::write::html;
 use crate::{Converted, Options};
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -166,12 +166,24 @@ pub fn build(
     let lang = book_lang(posts, &order, opts);
     let mut links = Links::new(&chapters, opts.site_url.as_deref());
     let mut assets = Assets::new(opts);
-    let mut texts = Vec::with_capacity(chapters.len());
+    let mut bodies = Vec::with_capacity(chapters.len());
+    let mut anchors = HashMap::new();
     for ch in &chapters {
         let post = &posts[ch.index];
         let mut post_diags = Vec::new();
-        let body = chapter_body(post, ch, &mut links, &mut assets, &mut post_diags)?;
-        let toc = section_toc(&post.document, ch, opts.toc_depth.max(1));
+        let (body, mut ids) = chapter_body(post, ch, &mut links, &mut assets, &mut post_diags)?;
+        ids.insert(ch.prefix.trim_end_matches('-').to_owned());
+        anchors.insert(ch.file.clone(), ids);
+        diags.extend(post_diags.into_iter().map(|d| (ch.index, d)));
+        bodies.push(body);
+    }
+    let mut texts = Vec::with_capacity(chapters.len());
+    for (ch, body) in chapters.iter().zip(&bodies) {
+        let post = &posts[ch.index];
+        let mut post_diags = Vec::new();
+        let body = fix_anchors(body, ch, &anchors, &mut post_diags);
+        let mut toc = section_toc(&post.document, ch, opts.toc_depth.max(1));
+        toc.retain(|t| anchor_exists(&t.url, &ch.file, &anchors));
         let xhtml = chapter_xhtml(post, ch, &lang, &body);
         diags.extend(post_diags.into_iter().map(|d| (ch.index, d)));
         texts.push((xhtml, toc));
@@ -327,7 +339,7 @@ fn chapter_body(
     links: &mut Links,
     assets: &mut Assets,
     diags: &mut Vec<Diagnostic>,
-) -> Result<String, EpubError> {
+) -> Result<(String, HashSet<String>), EpubError> {
     let mut doc = post.document.clone();
     fix_raw_html(&mut doc, ch.line_offset, diags);
     let opts = html::Options {
@@ -353,7 +365,58 @@ fn chapter_body(
         diags,
     };
     let mut fixes = Vec::new();
-    Ok(xhtml::normalise(&html, Some(&mut hooks), &mut fixes))
+    Ok(xhtml::normalise_ids(&html, Some(&mut hooks), &mut fixes))
+}
+
+/// Whether a link of chapter `file` (`#id` or `chapter-N.xhtml#id`) hits
+/// an id that exists.
+fn anchor_exists(url: &str, file: &str, anchors: &HashMap<String, HashSet<String>>) -> bool {
+    let (target, frag) = match url.split_once('#') {
+        Some(("", f)) => (file, f),
+        Some((t, f)) => (t, f),
+        None => return true,
+    };
+    anchors.get(target).is_some_and(|ids| ids.contains(frag))
+}
+
+/// Links to anchors that no chapter defines (`#top`, a target of another
+/// page of the site) go to the start of their chapter instead. Only our
+/// own rewritten links are looked at: `#c3-...` and `chapter-...`.
+fn fix_anchors(
+    body: &str,
+    ch: &ChapterRef,
+    anchors: &HashMap<String, HashSet<String>>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    const HREF: &str = "href=\"";
+    let own = format!("#{}", ch.prefix);
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(i) = rest.find(HREF) {
+        let start = i + HREF.len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let url = &rest[..end];
+        let ours = url.starts_with(&own) || (url.starts_with("chapter-") && url.contains('#'));
+        if ours && !anchor_exists(url, &ch.file, anchors) {
+            let (file, frag) = url.split_once('#').unwrap_or((url, ""));
+            let msg = format!("epub: link to missing anchor #{frag} goes to the post's start");
+            diags.push(Diagnostic::new(Level::Warning, msg, None));
+            match file {
+                "" => {
+                    out.push('#');
+                    out.push_str(ch.prefix.trim_end_matches('-'));
+                }
+                f => out.push_str(f),
+            }
+        } else {
+            out.push_str(url);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Makes each `raw` HTML node well-formed XHTML; what had to be dropped is
@@ -775,6 +838,10 @@ impl Links {
     fn rewrite(&self, href: &str, prefix: &str) -> Href {
         let href = href.trim();
         if let Some(frag) = href.strip_prefix('#') {
+            if frag.is_empty() {
+                // `#` alone: the top of the page, here of the chapter.
+                return Href::To(format!("#{}", prefix.trim_end_matches('-')));
+            }
             return Href::To(format!("#{prefix}{}", xhtml::clean_id(frag)));
         }
         if href.starts_with("chapter-") && !href.contains('/') {

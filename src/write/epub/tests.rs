@@ -173,3 +173,19 @@ fn site_urls_are_percent_encoded() {
     assert_eq!(url_safe("https://x/a b\"<c>"), "https://x/a%20b%22%3Cc%3E");
     assert_eq!(url_safe("https://x/статья"), "https://x/статья");
 }
+
+#[test]
+fn links_to_missing_anchors_go_to_the_chapter_start() {
+    let a = ".. title: A\n.. slug: a\n.. date: 2020-01-01\n\n`x <#>`__ `y <#top>`__ `z <link://slug/b#nowhere>`__\n";
+    let b = ".. title: B\n.. slug: b\n.. date: 2020-01-02\n\nB.\n";
+    let mut d = Vec::new();
+    let files = unzip(&build(&[post(a), post(b)], &EpubOptions::default(), &mut d).expect("book"));
+    let c = entry(&files, "OEBPS/chapter-001.xhtml");
+    assert_eq!(c.matches("href=\"#c1\"").count(), 2, "{c}");
+    assert!(c.contains("href=\"chapter-002.xhtml\""), "{c}");
+    let missing = d
+        .iter()
+        .filter(|(_, x)| x.message.contains("missing anchor"))
+        .count();
+    assert_eq!(missing, 2, "{d:?}");
+}

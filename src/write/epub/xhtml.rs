@@ -314,6 +314,15 @@ pub fn clean_id(id: &str) -> String {
 
 /// Makes `html` well-formed XHTML; `hooks` rewrite ids, links and images.
 pub fn normalise(html: &str, hooks: Option<&mut dyn Hooks>, fixes: &mut Vec<Fix>) -> String {
+    normalise_ids(html, hooks, fixes).0
+}
+
+/// [`normalise`], also returning the ids the result defines.
+pub fn normalise_ids(
+    html: &str,
+    hooks: Option<&mut dyn Hooks>,
+    fixes: &mut Vec<Fix>,
+) -> (String, HashSet<String>) {
     let mut p = Pass {
         src: html,
         pos: 0,
@@ -326,7 +335,7 @@ pub fn normalise(html: &str, hooks: Option<&mut dyn Hooks>, fixes: &mut Vec<Fix>
         fixes,
     };
     p.run();
-    p.out
+    (p.out, p.ids)
 }
 
 /// An open element: its name in the source and the name written.
@@ -483,20 +492,47 @@ impl Pass<'_, '_, '_> {
         }
     }
 
-    /// Closes what HTML closes implicitly before `name` opens.
+    /// Closes what HTML closes implicitly before `name` opens: an open
+    /// `<p>` before a block, the open cell, row, item or term before a
+    /// sibling.
     fn implicit_closes(&mut self, name: &str) {
-        loop {
-            let Some(top) = self.stack.last() else { return };
-            let top = top.source.as_str();
-            let closes = (top == "p" && CLOSES_P.contains(&name))
-                || (top == "li" && name == "li")
-                || (matches!(top, "dt" | "dd") && matches!(name, "dt" | "dd"))
-                || (matches!(top, "td" | "th") && matches!(name, "td" | "th" | "tr"))
-                || (top == "tr" && name == "tr");
-            if !closes {
+        const TABLE: &[&str] = &["table"];
+        let (targets, scope): (&[&str], &[&str]) = match name {
+            "li" => (&["li"], &["ul", "ol"]),
+            "dt" | "dd" => (&["dt", "dd"], &["dl"]),
+            "td" | "th" => (&["td", "th"], &["tr", "table"]),
+            "tr" => (&["tr"], &["tbody", "thead", "tfoot", "table"]),
+            "tbody" | "thead" | "tfoot" => (&["tbody", "thead", "tfoot"], TABLE),
+            _ => (&[], &[]),
+        };
+        if CLOSES_P.contains(&name) {
+            self.close_through(&["p"], &["table", "td", "th", "caption", "button"]);
+        }
+        if !targets.is_empty() {
+            self.close_through(targets, scope);
+        }
+    }
+
+    /// Closes the innermost open element named in `targets` and all inside
+    /// it, unless an element of `scope` comes first.
+    fn close_through(&mut self, targets: &[&str], scope: &[&str]) {
+        let mut found = None;
+        for (i, open) in self.stack.iter().enumerate().rev() {
+            let name = open.source.as_str();
+            if targets.contains(&name) {
+                found = Some(i);
+                break;
+            }
+            if scope.contains(&name) {
                 return;
             }
+        }
+        let Some(at) = found else { return };
+        while self.stack.len() > at {
             if let Some(open) = self.stack.pop() {
+                if self.stack.len() > at && !auto_closes(&open.source) {
+                    self.fix(format!("unclosed <{}> closed", open.source), false);
+                }
                 self.close_written(open.written);
             }
         }
@@ -593,7 +629,7 @@ impl Pass<'_, '_, '_> {
                 continue;
             }
             if OBSOLETE_ATTRS.contains(&k.as_str())
-                || (k == "border" && element != "table")
+                || (k == "border" && (element != "table" || !matches!(v.as_str(), "" | "1")))
                 || (matches!(k.as_str(), "width" | "height")
                     && !(matches!(element, "img" | "col" | "colgroup")
                         && !v.is_empty()
@@ -945,6 +981,17 @@ mod tests {
         let (out, _) = fixed(&html);
         assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
         assert_eq!(out.matches("</div>").count(), MAX_DEPTH);
+    }
+
+    #[test]
+    fn cells_rows_and_paragraphs_close_as_in_html() {
+        let (out, _) = fixed("<table border=2><tr><td><p>a<td>b<tr><td><span><p>c</table>");
+        assert_eq!(
+            out,
+            "<table><tr><td><p>a</p></td><td>b</td></tr><tr><td><span><p>c</p></span></td></tr></table>"
+        );
+        let (out, _) = fixed("<ul><li>a<ul><li>b</ul><li>c</ul>");
+        assert_eq!(out, "<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>");
     }
 
     #[test]
