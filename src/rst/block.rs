@@ -21,7 +21,7 @@ pub use scan::{normalize_name, whitespace_normalize_name};
 /// Parses a whole document into a `document` element.
 pub fn parse_document(state: &mut DocState, text: &str) -> Element {
     let tab = state.settings.tab_width.max(1);
-    let owned: Vec<String> = text.lines().map(|l| expand_line(l, tab)).collect();
+    let owned: Vec<String> = split_lines(text).map(|l| expand_line(l, tab)).collect();
     let lines: Vec<&str> = owned.iter().map(String::as_str).collect();
     let mut doc = Element::new(Kind::Document).with_attr("source", state.settings.source.clone());
     let limit = state.settings.line_length_limit;
@@ -40,6 +40,39 @@ pub fn parse_document(state: &mut DocState, text: &str) -> Element {
     let mut doc = m.finish();
     parser.state.apply_fixups(&mut doc);
     doc
+}
+
+/// Python's `str.splitlines()`: also `\r`, `\x1c`-`\x1e`, NEL and the
+/// Unicode line and paragraph separators end lines.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let is_break = |c: char| {
+            matches!(
+                c,
+                '\n' | '\r' | '\x1c'..='\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}'
+            )
+        };
+        match rest.char_indices().find(|(_, c)| is_break(*c)) {
+            Some((i, c)) => {
+                let line = &rest[..i];
+                let mut next = i + c.len_utf8();
+                if c == '\r' && rest[next..].starts_with('\n') {
+                    next += 1;
+                }
+                rest = &rest[next..];
+                Some(line)
+            }
+            None => {
+                let line = rest;
+                rest = "";
+                Some(line)
+            }
+        }
+    })
 }
 
 /// docutils' `string2lines`: tabs expanded, trailing whitespace stripped,
@@ -1853,6 +1886,12 @@ mod tests {
             .join()
             .expect("no overflow");
         assert!(out.contains("Maximum nesting depth"));
+    }
+
+    #[test]
+    fn splits_lines_like_python() {
+        let v: Vec<&str> = split_lines("a\r\nb\rc\u{2028}d\n\ne\n").collect();
+        assert_eq!(v, vec!["a", "b", "c", "d", "", "e"]);
     }
 
     #[test]

@@ -530,6 +530,7 @@ impl Parser<'_, '_> {
         };
         let saved = self.directive_parent;
         self.directive_parent = m.parent().kind;
+        self.state.current_line = Some(self.report_line(m));
         let nodes = directives::run(self, call);
         self.directive_parent = saved;
         let bf = b.blank_finish || m.line(m.pos).is_none_or(is_blank);
