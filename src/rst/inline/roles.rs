@@ -18,6 +18,8 @@ enum Base {
     Raw,
     Code,
     Math,
+    /// Nikola's `doc` role: a link to another post by slug.
+    NikolaDoc,
     Unimplemented,
     /// `.. role:: name` without a base: an `inline` element.
     Custom,
@@ -123,6 +125,12 @@ fn lookup(state: &mut DocState, name: &str, line: u32) -> (Option<RoleDef>, Vec<
     let normname = name.to_lowercase();
     if let Some(def) = state.roles.local.get(&normname) {
         return (Some(def.clone()), Vec::new());
+    }
+    if normname == "doc" {
+        // Nikola registers `doc` itself; docutils would not know it.
+        let def = RoleDef::plain(Base::NikolaDoc);
+        state.roles.local.insert(normname, def.clone());
+        return (Some(def), Vec::new());
     }
     let mut notes: Vec<String> = Vec::new();
     let canonical: String = if name.is_empty() {
@@ -296,6 +304,20 @@ fn fail(
     (vec![prb], vec![m])
 }
 
+/// `:doc:`slug`` or `:doc:`Title <slug>``: a `link://slug/` reference,
+/// resolved when the site is known (migration, digest). Nikola shows the
+/// post's title when none is given; here the slug stands in for it.
+fn nikola_doc(text: &str) -> Element {
+    let (title, slug) = match text.strip_suffix('>').and_then(|t| t.rsplit_once('<')) {
+        Some((title, slug)) if !title.trim().is_empty() => (title.trim(), slug.trim()),
+        _ => (text.trim(), text.trim()),
+    };
+    Element::new(Kind::Reference)
+        .with_attr("refuri", format!("link://slug/{slug}"))
+        .with_attr(".doc", slug)
+        .with_text(title)
+}
+
 fn with_classes(mut el: Element, classes: &[String]) -> Element {
     el.attrs.classes.extend(classes.iter().cloned());
     el
@@ -313,6 +335,7 @@ fn apply(
         Base::Generic(kind) => Element::new(kind).with_text(unescape(text)),
         Base::Custom => Element::new(Kind::Inline).with_text(unescape(text)),
         Base::Math => Element::new(Kind::Math).with_text(text.replace('\0', "\\")),
+        Base::NikolaDoc => nikola_doc(&unescape(text)),
         Base::Unimplemented => {
             let msg = format!("Interpreted text role \"{role}\" not implemented.");
             return fail(state, Level::Error, &msg, Some(line), raw);

@@ -663,3 +663,11 @@ fn random_markup_never_panics() {
         );
     }
 }
+
+#[test]
+fn nikola_doc_role_links_by_slug() {
+    assert_eq!(
+        pf(":doc:`the manual <handbook>` :doc:`quickref`"),
+        "<paragraph>\n    <reference refuri=\"link://slug/handbook\">\n        the manual\n     \n    <reference refuri=\"link://slug/quickref\">\n        quickref\n"
+    );
+}
