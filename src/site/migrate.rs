@@ -618,6 +618,7 @@ fn render(
     let found = links::rewrite(&mut p.doc, index, &cur, &bundle_rel);
     let mut seen = std::collections::HashSet::new();
     for (line, url, reason) in found.broken {
+        let line = line.map(|l| l + p.line_offset);
         // A reference and its target carry the same URL: report it once.
         if seen.insert((line, url.clone())) {
             p.report.broken_links.push(BrokenLink { line, url, reason });
