@@ -1889,6 +1889,22 @@ mod tests {
     }
 
     #[test]
+    fn nested_directives_fit_a_two_megabyte_stack() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&" ".repeat(3 * i));
+            text.push_str(".. note::\n\n");
+        }
+        let out = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || parse(&text))
+            .expect("thread")
+            .join()
+            .expect("no overflow");
+        assert!(out.contains("Maximum nesting depth"), "{out}");
+    }
+
+    #[test]
     fn splits_lines_like_python() {
         let v: Vec<&str> = split_lines("a\r\nb\rc\u{2028}d\n\ne\n").collect();
         assert_eq!(v, vec!["a", "b", "c", "d", "", "e"]);
