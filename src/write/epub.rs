@@ -127,15 +127,24 @@ pub fn convert_post(
     opts: &Options,
 ) -> Result<(Converted, u32), EpubError> {
     let mut opts = opts.clone();
-    opts.parse.source = path.display().to_string();
+    let stdin = path.as_os_str() == "-";
+    opts.parse.source = if stdin {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    if !stdin {
+        opts.parse.base_dir = path.parent().map(Path::to_path_buf);
+    }
+    let path = (!stdin).then_some(path);
     let offset = match opts.input {
         crate::InputKind::Post => {
-            let (post, _) = crate::source::read_post(text, Some(path), &opts.read)?;
+            let (post, _) = crate::source::read_post(text, path, &opts.read)?;
             u32::try_from(post.body_line_offset).unwrap_or(0)
         }
         crate::InputKind::Rst => 0,
     };
-    Ok((crate::convert(text, Some(path), &opts)?, offset))
+    Ok((crate::convert(text, path, &opts)?, offset))
 }
 
 /// A file, or standard input for `-`.
@@ -710,12 +719,26 @@ impl Assets {
         out
     }
 
+    /// Whether `path` lies in the site or the post's folder (or its
+    /// parent): `../../` must not reach the rest of the disk.
+    fn inside(&self, path: &Path, dir: Option<&Path>) -> bool {
+        let Ok(path) = path.canonicalize() else {
+            return false;
+        };
+        let bases = self
+            .site_root
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(dir)
+            .chain(dir.and_then(Path::parent));
+        bases
+            .filter_map(|b| b.canonicalize().ok())
+            .any(|b| path.starts_with(b))
+    }
+
     /// Embeds a local image; `Err` says why not.
     fn local(&mut self, src: &str, dir: Option<&Path>) -> Result<String, String> {
         let decoded = percent_decode(src.split(['?', '#']).next().unwrap_or(src));
-        if decoded.split('/').any(|seg| seg == "..") && self.site_root.is_none() && dir.is_none() {
-            return Err("no folder to find it in".into());
-        }
         let found = self
             .candidates(&decoded, dir)
             .into_iter()
@@ -723,6 +746,9 @@ impl Assets {
         let Some(path) = found else {
             return Err("file not found".into());
         };
+        if !self.inside(&path, dir) {
+            return Err("outside the post's and the site's folders".into());
+        }
         let key = path.to_string_lossy().into_owned();
         if let Some(r) = self.seen.get(&key) {
             return r.clone();

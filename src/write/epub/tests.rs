@@ -189,3 +189,35 @@ fn links_to_missing_anchors_go_to_the_chapter_start() {
         .count();
     assert_eq!(missing, 2, "{d:?}");
 }
+
+#[test]
+fn local_images_embedded_once_and_kept_inside_the_site() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let site = root.path().join("site");
+    let outside = root.path().join("secret.png");
+    std::fs::create_dir_all(site.join("images")).expect("dirs");
+    std::fs::create_dir_all(site.join("posts")).expect("dirs");
+    let png = b"\x89PNG\r\n\x1a\nrest".to_vec();
+    std::fs::write(site.join("images/a.png"), &png).expect("image");
+    std::fs::write(site.join("posts/b.png"), &png).expect("image");
+    std::fs::write(&outside, &png).expect("image");
+    let text = ".. title: P\n\n.. image:: /images/a.png\n\n.. image:: b.png\n\n.. image:: ../../secret.png\n   :alt: secret\n";
+    let opts = EpubOptions {
+        sources: vec![Some(site.join("posts/p.rst"))],
+        site_root: Some(site.clone()),
+        ..EpubOptions::default()
+    };
+    let mut d = Vec::new();
+    let files = unzip(&build(&[post(text)], &opts, &mut d).expect("book"));
+    let images: Vec<_> = files
+        .keys()
+        .filter(|k| k.starts_with("OEBPS/images/"))
+        .collect();
+    assert_eq!(images.len(), 1, "same bytes stored once: {images:?}");
+    let c = entry(&files, "OEBPS/chapter-001.xhtml");
+    assert_eq!(c.matches("src=\"images/").count(), 2, "{c}");
+    assert!(
+        d.iter().any(|(_, x)| x.message.contains("outside")),
+        "{d:?}"
+    );
+}
