@@ -58,6 +58,11 @@ const EXPECTED: &[Expect] = &[
         Some(("2020-01-02", "2020-01-02")),
     ),
     page(
+        "/index.html",
+        "Home Sweet Home",
+        Some(("2019-05-06", "2019-05-06")),
+    ),
+    page(
         "/pages/about-nikola/",
         "Nikola: it generates static",
         MARCH_30,
@@ -162,6 +167,7 @@ POSTS = (
 )
 PAGES = (
     ("pages/*.rst", "pages", "page.tmpl"),
+    ("stories/*.rst", "", "story.tmpl"),
 )
 TIMEZONE = "UTC"
 PRETTY_URLS = True
@@ -180,6 +186,12 @@ PRETTY_URLS = True
          Template text {{ site.title }} and {% if x %} and a Hugo {{< youtube abc >}} look-alike.\n\n\
          ``{{ code }}`` and a `paper <https://blog.example.net/docs/paper.pdf>`_ and\n\
          `the sink <https://blog.example.net/posts/kitchen-sink/>`_ and `nothing <link://slug/nope>`_.\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.join("stories")).unwrap();
+    std::fs::write(
+        site.join("stories/index.rst"),
+        ".. title: Home Sweet Home\n.. slug: index\n.. date: 2019-05-06 07:08:09\n\nThe home page, a Nikola page with the `index` slug.\n",
     )
     .unwrap();
     std::fs::write(

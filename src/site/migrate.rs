@@ -131,11 +131,13 @@ pub fn migrate(
     };
     let mut plan = Plan::default();
     let mut raw_html = false;
+    let mut root_index = false;
     let mut languages = BTreeSet::new();
     for r in rendered {
         match r {
             Ok(mut r) => {
                 raw_html |= r.raw_html;
+                root_index |= r.report.new_url == "/index.html";
                 if let Some(l) = &r.report.lang {
                     languages.insert(l.clone());
                 }
@@ -181,6 +183,10 @@ pub fn migrate(
         Target::Jekyll => scaffold::jekyll(&info),
     };
     for (rel, text) in scaffold_files {
+        if rel == "index.html" && root_index {
+            // The site's own index page (slug `index`) is the home page.
+            continue;
+        }
         if plan.add(&rel, Content::Text(text)).is_err() {
             report.notes.push(format!(
                 "{rel}: a post or file of the site took this path; not written"
@@ -459,14 +465,25 @@ fn output_path(
     bundle: bool,
 ) -> String {
     let mut name = safe_component(slug);
-    // `index.md` / `_index.md` mean bundles and sections to Hugo.
-    if matches!(name.as_str(), "index" | "_index") {
-        name.push_str("-page");
-    }
     let lang = entry
         .lang
         .as_ref()
         .map_or(String::new(), |l| format!(".{}", safe_component(l)));
+    // Nikola's `index` slug is the folder's index page: Hugo's section (or
+    // home) page, `_index.md`.
+    if opts.target == Target::Hugo && name == "index" {
+        let folder = safe_folder(&entry.dest_folder);
+        let dir = if folder.is_empty() {
+            "content".to_owned()
+        } else {
+            format!("content/{folder}")
+        };
+        return format!("{dir}/_index{lang}.md");
+    }
+    // `index.md` / `_index.md` mean bundles and sections to Hugo.
+    if matches!(name.as_str(), "index" | "_index") {
+        name.push_str("-page");
+    }
     let folder = safe_folder(&entry.dest_folder);
     let join = |dir: &str, file: String| {
         if dir.is_empty() {
@@ -604,7 +621,7 @@ fn render(
     opts: &MigrateOptions,
 ) -> Rendered {
     let pretty = p.report.new_url.ends_with('/');
-    let bundling = opts.bundles && opts.target == Target::Hugo && pretty;
+    let bundling = opts.bundles && opts.target == Target::Hugo && pretty && p.new_slug != "index";
     let bundle_rel = |url: &str| {
         if !bundling {
             return None;
@@ -721,6 +738,13 @@ fn author(meta: &Metadata) -> Option<String> {
         .or_else(|| (!meta.authors.is_empty()).then(|| meta.authors.join(", ")))
 }
 
+fn is_hugo_section(output: &str) -> bool {
+    output
+        .rsplit('/')
+        .next()
+        .is_some_and(|f| f.starts_with("_index"))
+}
+
 /// Nikola keys handled by dedicated fields.
 const HANDLED: &[&str] = &["status", "pretty_url"];
 
@@ -737,7 +761,10 @@ fn hugo_fields(p: &Prepared) -> Fields {
         f.push(("lastmod".into(), Fm::Str(u)));
     }
     f.push(("slug".into(), s(&p.new_slug)));
-    f.push(("url".into(), s(&p.report.new_url)));
+    // A section's `_index.md` has its URL from its folder.
+    if !is_hugo_section(&p.report.output) {
+        f.push(("url".into(), s(&p.report.new_url)));
+    }
     if p.report.old_url != p.report.new_url {
         f.push(("aliases".into(), Fm::List(vec![p.report.old_url.clone()])));
     }

@@ -84,13 +84,22 @@ const HUGO_SINGLE: &str = r#"{{ define "main" }}
 {{ end }}
 "#;
 
+/// A folder's own index page (Nikola's `index` slug) shows as a page;
+/// other list pages list their pages.
 const HUGO_LIST: &str = r#"{{ define "main" }}
-{{ with .Content }}{{ . }}{{ end }}
+{{ if .Content }}
+<article class="postconv-page">
+<h1>{{ .Title }}</h1>
+{{ if not .Date.IsZero }}<p><time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2006-01-02" }}</time></p>{{ end }}
+{{ .Content }}
+</article>
+{{ else }}
 <ul>
 {{ range (cond .IsHome .Site.RegularPages .Pages) }}
 <li><a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ if not .Date.IsZero }} <time>{{ .Date.Format "2006-01-02" }}</time>{{ end }}</li>
 {{ end }}
 </ul>
+{{ end }}
 {{ end }}
 "#;
 
