@@ -213,7 +213,11 @@ pub fn execute(args: &DigestArgs) -> Result<i32> {
     let mut status = 0;
     for (path, conv) in converted {
         match conv {
-            Ok((c, offset)) if filter.keeps(&c.meta) => {
+            Ok((mut c, offset)) if filter.keeps(&c.meta) => {
+                // Nikola's default author is the blog's.
+                if c.meta.author.is_none() && c.meta.authors.is_empty() {
+                    c.meta.author = site.conf.blog_author.clone();
+                }
                 posts.push(c);
                 sources.push(Some(path));
                 offsets.push(offset);

@@ -239,7 +239,8 @@ pub fn build(
     }
     let mut out = Vec::new();
     b.generate(&mut out)?;
-    repack(&out)
+    let urn = uuid::fmt::Urn::from_uuid(id).to_string();
+    repack(&out, Some(&urn))
 }
 
 /// Input indices in book order: dated posts by date (stable), then the
@@ -1026,7 +1027,7 @@ impl xhtml::Hooks for ChapterHooks<'_> {
 /// Rewrites epub-builder's archive deterministically: entries sorted,
 /// `mimetype` first and stored, one fixed timestamp (its zip writer stamps
 /// the clock, and its `Zip` trait cannot be implemented outside it).
-fn repack(epub: &[u8]) -> Result<Vec<u8>, EpubError> {
+fn repack(epub: &[u8], uid: Option<&str>) -> Result<Vec<u8>, EpubError> {
     use zip::write::SimpleFileOptions;
     use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
     let zerr = |e: zip::result::ZipError| EpubError::Builder(e.to_string());
@@ -1040,6 +1041,13 @@ fn repack(epub: &[u8]) -> Result<Vec<u8>, EpubError> {
         files.insert(f.name().to_owned(), bytes);
     }
     files.remove("mimetype");
+    // epub-builder's NCX lacks the book id older readers match on.
+    if let (Some(ncx), Some(uid)) = (files.get("OEBPS/toc.ncx"), uid) {
+        let text = String::from_utf8_lossy(ncx);
+        let meta = format!("<head>\n    <meta name=\"dtb:uid\" content=\"{uid}\" />");
+        let patched = text.replacen("<head>", &meta, 1).into_bytes();
+        files.insert("OEBPS/toc.ncx".to_owned(), patched);
+    }
     let base = SimpleFileOptions::default()
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);

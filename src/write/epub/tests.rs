@@ -58,7 +58,17 @@ fn metadata_from_posts_not_the_clock() {
     let amy = opf.find(">Amy<").expect("Amy");
     let zed = opf.find(">Zed<").expect("Zed");
     assert!(amy < zed, "creators sorted");
-    assert!(opf.contains("urn:uuid:"));
+    let uid = opf
+        .split("<dc:identifier id=\"epub-id-1\">")
+        .nth(1)
+        .unwrap_or("");
+    let uid = uid.split('<').next().unwrap_or("");
+    assert!(uid.starts_with("urn:uuid:"), "{opf}");
+    let ncx = entry(&files, "OEBPS/toc.ncx");
+    assert!(
+        ncx.contains(&format!("<meta name=\"dtb:uid\" content=\"{uid}\" />")),
+        "{ncx}"
+    );
 }
 
 /// epub-builder 0.8.3 gave `dc:language` and `dc:creator` the same id.

@@ -1011,6 +1011,58 @@ mod tests {
     }
 
     #[test]
+    fn random_markup_never_panics_and_balances() {
+        const PIECES: &[&str] = &[
+            "<",
+            ">",
+            "</",
+            "/>",
+            "<p>",
+            "</p>",
+            "<td>",
+            "<tr>",
+            "<table>",
+            "<li>",
+            "<a href=#x>",
+            "</a>",
+            "<img src=x>",
+            "<iframe src=y>",
+            "</iframe>",
+            "<script>",
+            "<!--",
+            "-->",
+            "&",
+            "&amp;",
+            "&#x",
+            ";",
+            "\"",
+            "'",
+            "=",
+            " ",
+            "é",
+            "жж",
+            "<x-y",
+            "<br",
+            "<!",
+            "<?",
+            "\n",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..2_000 {
+            let mut html = String::new();
+            for _ in 0..24 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                html.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            let (out, _) = fixed(&html);
+            let opens = out.matches("<p>").count() + out.matches("<p ").count();
+            assert_eq!(opens, out.matches("</p>").count(), "{html:?} -> {out:?}");
+        }
+    }
+
+    #[test]
     fn truncated_input_does_not_panic() {
         for s in [
             "<",
