@@ -38,6 +38,7 @@ pub fn parse_document(state: &mut DocState, text: &str) -> Element {
     m.is_doc = true;
     parser.run(&mut m);
     let mut doc = m.finish();
+    place_document_front(parser.state, &mut doc);
     parser.state.apply_fixups(&mut doc);
     doc
 }
@@ -73,6 +74,35 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
             }
         }
     })
+}
+
+/// Inserts collected `meta` elements, then the `decoration`, before the
+/// first child that is not titular or a meta (docutils inserts them there
+/// while parsing; the resulting order is the same).
+fn place_document_front(state: &mut DocState, doc: &mut Element) {
+    let metas = std::mem::take(&mut state.metas);
+    let decoration = state.decoration.take();
+    if metas.is_empty() && decoration.is_none() {
+        return;
+    }
+    let index = doc
+        .children
+        .iter()
+        .position(|n| {
+            !n.as_element().is_some_and(|e| {
+                matches!(
+                    e.kind,
+                    Kind::Title | Kind::Subtitle | Kind::Rubric | Kind::Meta
+                )
+            })
+        })
+        .unwrap_or(doc.children.len());
+    let front: Vec<Node> = metas
+        .into_iter()
+        .chain(decoration)
+        .map(Node::from)
+        .collect();
+    doc.children.splice(index..index, front);
 }
 
 /// docutils' `string2lines`: tabs expanded, trailing whitespace stripped,
@@ -1902,6 +1932,17 @@ mod tests {
             .join()
             .expect("no overflow");
         assert!(out.contains("Maximum nesting depth"), "{out}");
+    }
+
+    #[test]
+    fn metas_and_decoration_go_to_the_front() {
+        let settings = Settings::default();
+        let mut st = DocState::new(&settings);
+        st.metas
+            .push(Element::new(Kind::Meta).with_attr("name", "a"));
+        st.decoration = Some(Element::new(Kind::Decoration));
+        let out = parse_document(&mut st, "para\n").pformat();
+        assert!(out.starts_with("<document source=\"<stdin>\">\n    <meta name=\"a\">\n    <decoration>\n    <paragraph>"), "{out}");
     }
 
     #[test]

@@ -35,6 +35,12 @@ pub struct DocState<'s> {
     /// The block parser's current line while inline text is parsed
     /// (docutils' reporter falls back to it for nodes without a line).
     pub current_line: Option<u32>,
+    /// `meta` elements for the top of the document (the `meta` directive;
+    /// docutils inserts them at the document's start).
+    pub metas: Vec<Element>,
+    /// The document's `decoration` (header/footer directives fill it in;
+    /// `parse_document` places it after the metas, as `get_decoration`).
+    pub decoration: Option<Element>,
     /// Section title styles in order of appearance (`=` or `=/=`).
     pub title_styles: Vec<String>,
     /// Custom roles and the default role, owned by `inline`.
@@ -54,6 +60,8 @@ impl<'s> DocState<'s> {
             substitution_defs: HashMap::new(),
             subdef_counter: 0,
             current_line: None,
+            metas: Vec::new(),
+            decoration: None,
             title_styles: Vec::new(),
             roles: Default::default(),
         }
