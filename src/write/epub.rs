@@ -849,6 +849,20 @@ impl Links {
     fn chapter_for_path(&self, path: &str, fragment: Option<&str>) -> Option<String> {
         let path = path.trim_end_matches('/');
         let path = path.strip_suffix("/index.html").unwrap_or(path);
+        // Tag, category and gallery pages are not posts, whatever their name.
+        const NOT_POSTS: [&str; 8] = [
+            "tags",
+            "categories",
+            "galleries",
+            "listings",
+            "images",
+            "files",
+            "assets",
+            "archive",
+        ];
+        if path.split('/').any(|seg| NOT_POSTS.contains(&seg)) {
+            return None;
+        }
         let last = path.rsplit('/').next().unwrap_or(path);
         let last = last
             .strip_suffix(".html")

@@ -231,3 +231,22 @@ fn local_images_embedded_once_and_kept_inside_the_site() {
         "{d:?}"
     );
 }
+
+#[test]
+fn only_post_paths_map_to_chapters() {
+    let p = ".. title: Python\n.. slug: python\n\n`a </posts/python/>`__ `b </categories/python/>`__ `c <../python.html#top-x>`__\n";
+    let opts = EpubOptions {
+        site_url: Some("https://s.example".into()),
+        ..EpubOptions::default()
+    };
+    let mut d = Vec::new();
+    let files = unzip(&build(&[post(p)], &opts, &mut d).expect("book"));
+    let c = entry(&files, "OEBPS/chapter-001.xhtml");
+    assert!(c.contains("href=\"chapter-001.xhtml\">a<"), "{c}");
+    assert!(
+        c.contains("href=\"https://s.example/categories/python/\">b<"),
+        "{c}"
+    );
+    // A missing anchor in a book post: its start.
+    assert!(c.contains("href=\"chapter-001.xhtml\">c<"), "{c}");
+}
