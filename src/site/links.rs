@@ -43,6 +43,9 @@ pub enum Resolved {
     Page(usize, String),
     /// A copied file, by its URL path (`/images/a.png`).
     Asset(String),
+    /// A thumbnail Nikola would have made (`a.thumbnail.png`): the
+    /// original image it was made from.
+    Thumbnail(String),
     /// An internal link that points nowhere.
     Broken(String),
     /// Not ours (another site, `mailto:`, an in-page anchor).
@@ -158,6 +161,12 @@ impl LinkIndex {
         }
         if self.assets.contains(path) {
             return Resolved::Asset(path.to_owned());
+        }
+        if let Some((stem, ext)) = path.rsplit_once(".thumbnail.") {
+            let original = format!("{stem}.{ext}");
+            if self.assets.contains(&original) {
+                return Resolved::Thumbnail(original);
+            }
         }
         if path == "/" || path == "/index.html" {
             return Resolved::External;
@@ -295,8 +304,8 @@ pub struct LinkFindings {
     pub broken: Vec<(Option<u32>, String, String)>,
     /// Asset URL paths the post uses (`/images/a.png`).
     pub assets: Vec<String>,
-    /// (line, what was done) for `:doc:` roles and rewritten links.
-    pub notes: Vec<(Option<u32>, String)>,
+    /// (line, what was done) for links changed in a lossy way.
+    pub compromises: Vec<(Option<u32>, String)>,
     /// Ids of system messages about the `:doc:` role, now resolved.
     pub resolved_messages: Vec<String>,
 }
@@ -377,6 +386,18 @@ fn rewrite_url(
             let new = asset_url(&path).unwrap_or(path);
             (new != url).then_some(new)
         }
+        Resolved::Thumbnail(path) => {
+            if !f.assets.contains(&path) {
+                f.assets.push(path.clone());
+            }
+            f.compromises.push((
+                line,
+                format!(
+                    "thumbnail {url} (made by Nikola's build) written as the full image {path}"
+                ),
+            ));
+            Some(asset_url(&path).unwrap_or(path))
+        }
         Resolved::Broken(why) => {
             f.broken.push((line, url.to_owned(), why));
             None
@@ -420,8 +441,6 @@ fn doc_role(
     let page = index.pages.get(i)?;
     let shown = text.unwrap_or_else(|| page.title.clone());
     let url = format!("{}{frag}", page.new_url);
-    f.notes
-        .push((line, format!(":doc:`{target}` linked to {url}")));
     Some(
         Element::new(Kind::Reference)
             .with_attr("refuri", url)
@@ -504,6 +523,10 @@ mod tests {
         );
         assert_eq!(r("../привет/"), Resolved::Page(2, "".into()));
         assert_eq!(r("/images/x.png"), Resolved::Asset("/images/x.png".into()));
+        assert_eq!(
+            r("/images/x.thumbnail.png"),
+            Resolved::Thumbnail("/images/x.png".into())
+        );
         assert!(matches!(r("/images/y.png"), Resolved::Broken(_)));
         assert!(matches!(r("link://slug/nope"), Resolved::Broken(_)));
         assert_eq!(r("https://other.org/blog/a/"), Resolved::External);

@@ -641,6 +641,12 @@ fn render(
             p.report.broken_links.push(BrokenLink { line, url, reason });
         }
     }
+    for (line, what) in found.compromises {
+        let line = line.map(|l| l + p.line_offset);
+        p.report
+            .compromises
+            .push(Compromise::from_message(line, &what));
+    }
     let mut extra = Vec::new();
     let images: Vec<&String> = found
         .assets
