@@ -62,14 +62,28 @@ impl Value {
 
 /// The literal assignments of a `conf.py`, by name (the last one wins).
 pub fn read_literals(src: &str) -> BTreeMap<String, Value> {
+    read_settings(src).0
+}
+
+/// The literal assignments, and the names assigned at the top level with
+/// something we do not evaluate (`POSTS = BASE + (...)`), so callers can
+/// say which settings were not read.
+pub fn read_settings(src: &str) -> (BTreeMap<String, Value>, Vec<String>) {
     let tokens = lex(src);
     let mut vars = BTreeMap::new();
+    let mut unread = Vec::new();
     for stmt in tokens.split(|t| *t == Tok::Newline) {
         if let Some((name, value)) = assignment(stmt, &vars) {
+            unread.retain(|n| *n != name);
             vars.insert(name, value);
+        } else if let [Tok::Name(name), Tok::Punct('=' | '+' | '-'), ..] = stmt {
+            vars.remove(name);
+            if !unread.contains(name) {
+                unread.push(name.clone());
+            }
         }
     }
-    vars
+    (vars, unread)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -455,6 +469,11 @@ if True:
             Value::List(vec![s("posts/*.txt"), s("blog"), s("post.tmpl")])
         );
         assert!(!v.contains_key("COMMENTS_IN_GALLERIES"));
+        let (_, unread) = read_settings(src);
+        assert_eq!(unread, ["COMMENTS_IN_GALLERIES"]);
+        let (v, unread) = read_settings("POSTS = ()\nPOSTS += EXTRA\n");
+        assert!(!v.contains_key("POSTS"));
+        assert_eq!(unread, ["POSTS"]);
     }
 
     #[test]

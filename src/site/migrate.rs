@@ -199,6 +199,11 @@ pub fn migrate(
                 .to_owned(),
         );
     }
+    for name in &site.conf.unread {
+        report.notes.push(format!(
+            "conf.py: {name} is computed, not a literal; Nikola's default was used"
+        ));
+    }
     let skipped = site.entries.len() - site.entries.iter().filter(|e| e.is_rest()).count();
     if skipped > 0 {
         report.notes.push(format!(

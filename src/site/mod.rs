@@ -50,6 +50,8 @@ pub struct SiteConf {
     pub translations: BTreeMap<String, String>,
     /// Whether a `conf.py` was read.
     pub from_file: bool,
+    /// Settings above that `conf.py` computes (not literals): defaults used.
+    pub unread: Vec<String>,
 }
 
 impl Default for SiteConf {
@@ -73,6 +75,7 @@ impl Default for SiteConf {
             translations_pattern: "{path}.{lang}.{ext}".to_owned(),
             translations: BTreeMap::from([("en".to_owned(), String::new())]),
             from_file: false,
+            unread: Vec::new(),
         }
     }
 }
@@ -80,9 +83,13 @@ impl Default for SiteConf {
 impl SiteConf {
     /// Reads the settings from `conf.py` text; missing ones keep defaults.
     pub fn from_conf_py(src: &str) -> SiteConf {
-        let vars = conf::read_literals(src);
+        let (vars, unread) = conf::read_settings(src);
         let mut c = SiteConf {
             from_file: true,
+            unread: unread
+                .into_iter()
+                .filter(|n| SETTINGS.contains(&n.as_str()))
+                .collect(),
             ..SiteConf::default()
         };
         if let Some(r) = vars.get("POSTS").and_then(rules) {
@@ -143,6 +150,20 @@ impl SiteConf {
             .join("/")
     }
 }
+
+/// The `conf.py` settings read.
+const SETTINGS: &[&str] = &[
+    "POSTS",
+    "PAGES",
+    "TIMEZONE",
+    "PRETTY_URLS",
+    "SITE_URL",
+    "DEFAULT_LANG",
+    "BLOG_TITLE",
+    "BLOG_AUTHOR",
+    "TRANSLATIONS_PATTERN",
+    "TRANSLATIONS",
+];
 
 /// A translatable setting is a string or a `{lang: string}` dict; the
 /// default language's (or the first) value is used.
