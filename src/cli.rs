@@ -84,6 +84,9 @@ pub struct ConvertArgs {
     /// Do not print diagnostics.
     #[arg(short, long)]
     pub quiet: bool,
+    /// EPUB book options (`-t epub`: all inputs make one book).
+    #[command(flatten)]
+    pub book: cmd::digest::BookArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -99,17 +102,21 @@ pub enum ToArg {
     Html,
     Json,
     Pseudoxml,
+    /// One EPUB 3 book of all inputs (needs `-o FILE.epub`).
+    Epub,
 }
 
 impl ToArg {
-    fn format(self) -> Format {
-        match self {
+    /// The per-post format; `None` for EPUB, which takes all posts at once.
+    fn format(self) -> Option<Format> {
+        Some(match self {
             ToArg::Md => Format::Md,
             ToArg::Gfm => Format::Gfm,
             ToArg::Html => Format::Html,
             ToArg::Json => Format::Json,
             ToArg::Pseudoxml => Format::Pseudoxml,
-        }
+            ToArg::Epub => return None,
+        })
     }
 }
 
@@ -166,14 +173,12 @@ pub fn main() -> i32 {
 
 fn run(args: &ConvertArgs) -> Result<i32> {
     let Some(to) = args.to else {
-        bail!("no output format: use -t md|gfm|html|json|pseudoxml (see --help)");
+        bail!("no output format: use -t md|gfm|html|json|pseudoxml|epub (see --help)");
     };
-    let format = to.format();
-    let mut opts = pipeline_options(args);
-    if let Some(name) = &args.timezone {
-        opts.read.timezone =
-            jiff::tz::TimeZone::get(name).with_context(|| format!("unknown time zone {name:?}"))?;
-    }
+    let opts = pipeline_options(args)?;
+    let Some(format) = to.format() else {
+        return run_epub(args, &opts);
+    };
     let wopts = writer_options(args)?;
     let out_dir = output_dir(args)?;
     if args.inputs.len() > 1 && out_dir.is_none() {
@@ -199,23 +204,10 @@ fn run(args: &ConvertArgs) -> Result<i32> {
         args.inputs.iter().map(convert_one).collect()
     };
 
-    let halt = if args.strict {
-        Some(Level::Warning)
-    } else {
-        args.halt_level.threshold()
-    };
-    let report = args.report_level.threshold();
     let mut status = 0;
     for (input, outcome) in args.inputs.iter().zip(&outcomes) {
         let name = display_name(input);
-        for d in &outcome.diagnostics {
-            if !args.quiet && report.is_some_and(|r| d.level >= r) {
-                eprintln!("{}", d.render(&name));
-            }
-            if halt.is_some_and(|h| d.level >= h) {
-                status = 1;
-            }
-        }
+        status |= report(args, outcome.diagnostics.iter().map(|d| (name.as_str(), d)));
         if let Some(e) = &outcome.error {
             eprintln!("postconv: {e:#}");
             status = 1;
@@ -224,7 +216,55 @@ fn run(args: &ConvertArgs) -> Result<i32> {
     Ok(status)
 }
 
-fn pipeline_options(args: &ConvertArgs) -> Options {
+/// Prints diagnostics at or above `--report-level`; returns 1 when one is
+/// at or above the halt level, else 0.
+fn report<'a>(args: &ConvertArgs, diags: impl Iterator<Item = (&'a str, &'a Diagnostic)>) -> i32 {
+    let halt = if args.strict {
+        Some(Level::Warning)
+    } else {
+        args.halt_level.threshold()
+    };
+    let shown = args.report_level.threshold();
+    let mut status = 0;
+    for (name, d) in diags {
+        if !args.quiet && shown.is_some_and(|r| d.level >= r) {
+            eprintln!("{}", d.render(name));
+        }
+        if halt.is_some_and(|h| d.level >= h) {
+            status = 1;
+        }
+    }
+    status
+}
+
+/// `-t epub`: every input goes into one book.
+fn run_epub(args: &ConvertArgs, opts: &Options) -> Result<i32> {
+    let Some(out) = args
+        .output
+        .as_ref()
+        .filter(|o| o.as_path() != Path::new("-"))
+    else {
+        bail!("-t epub writes a binary book: give -o FILE.epub");
+    };
+    let mut diags = Vec::new();
+    let book = postconv::write::epub::convert_many_to_epub(
+        &args.inputs,
+        opts,
+        &args.book.options(),
+        &mut diags,
+    );
+    let names: Vec<String> = args.inputs.iter().map(|p| display_name(p)).collect();
+    let status = report(
+        args,
+        diags
+            .iter()
+            .map(|(i, d)| (names.get(*i).map_or("", String::as_str), d)),
+    );
+    write_atomic(out, &book?)?;
+    Ok(status)
+}
+
+fn pipeline_options(args: &ConvertArgs) -> Result<Options> {
     let mut opts = Options::for_input(match args.from {
         FromArg::Post => InputKind::Post,
         FromArg::Rst => InputKind::Rst,
@@ -241,7 +281,11 @@ fn pipeline_options(args: &ConvertArgs) -> Options {
     opts.transform.line_length_limit = args.line_length_limit;
     opts.transform.language_code = args.language.clone();
     opts.transform.report_level = args.report_level.threshold().map_or(5, |l| l as u8);
-    opts
+    if let Some(name) = &args.timezone {
+        opts.read.timezone =
+            jiff::tz::TimeZone::get(name).with_context(|| format!("unknown time zone {name:?}"))?;
+    }
+    Ok(opts)
 }
 
 fn writer_options(args: &ConvertArgs) -> Result<write::Options> {
