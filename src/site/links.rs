@@ -65,6 +65,8 @@ pub struct LinkIndex {
     site_prefixes: Vec<String>,
     /// `POSTS`/`PAGES` source folders -> their URL folder (`post_path`).
     folders: HashMap<String, String>,
+    /// (`tag`/`category`, slugified name) -> the new site's term page.
+    terms: HashMap<(String, String), String>,
 }
 
 impl LinkIndex {
@@ -94,6 +96,12 @@ impl LinkIndex {
         }
         self.by_source.entry(page.source.clone()).or_insert(i);
         self.pages.push(page);
+    }
+
+    /// A taxonomy page of the new site (`link://tag/NAME`).
+    pub fn add_term(&mut self, kind: &str, name: &str, url: String) {
+        let key = (kind.to_owned(), crate::source::slugify(name, false));
+        self.terms.entry(key).or_insert(url);
     }
 
     pub fn add_asset(&mut self, url_path: String) {
@@ -186,6 +194,13 @@ impl LinkIndex {
                 .get(name.trim_start_matches("./").trim_start_matches('/'))
                 .copied(),
             "root_path" | "index" => return Resolved::External,
+            "tag" | "category" => {
+                let key = (kind.to_owned(), crate::source::slugify(&name, false));
+                if let Some(url) = self.terms.get(&key) {
+                    return Resolved::Asset(format!("{url}{frag}"));
+                }
+                None
+            }
             _ => None,
         };
         if let Some(i) = page {
@@ -530,6 +545,14 @@ mod tests {
         assert!(matches!(r("/images/y.png"), Resolved::Broken(_)));
         assert!(matches!(r("link://slug/nope"), Resolved::Broken(_)));
         assert_eq!(r("https://other.org/blog/a/"), Resolved::External);
+        let mut ix = ix;
+        ix.add_term("tag", "Big Data", "/tags/Big-Data/".into());
+        let r = |u: &str| ix.resolve(u, "/blog/a/", None);
+        assert_eq!(
+            r("link://tag/big-data"),
+            Resolved::Asset("/tags/Big-Data/".into())
+        );
+        assert!(matches!(r("link://category/x"), Resolved::Broken(_)));
         assert_eq!(r("mailto:x@y"), Resolved::External);
         assert_eq!(r("#top"), Resolved::External);
     }

@@ -109,7 +109,7 @@ pub fn migrate(
         .collect();
 
     let assets = scan_assets(&site.root, opts.target)?;
-    let index = build_index(site, &prepared, &assets);
+    let index = build_index(site, &prepared, &assets, opts.target);
     let asset_src: HashMap<&str, &Path> = assets
         .iter()
         .map(|a| (a.url.as_str(), a.src.as_path()))
@@ -575,10 +575,20 @@ fn scan_assets(root: &Path, target: Target) -> Result<Vec<Asset>, MigrateError> 
     Ok(assets)
 }
 
+/// Hugo's URL form of a taxonomy term (`urlize` without lowercasing).
+fn hugo_term(name: &str) -> String {
+    name.trim()
+        .chars()
+        .map(|c| if c.is_whitespace() { '-' } else { c })
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect()
+}
+
 fn build_index(
     site: &Site,
     prepared: &[Result<Prepared, Box<PostReport>>],
     assets: &[Asset],
+    target: Target,
 ) -> LinkIndex {
     let mut folders = HashMap::new();
     for rule in site.conf.posts.iter().chain(&site.conf.pages) {
@@ -606,6 +616,17 @@ fn build_index(
     }
     for a in assets {
         index.add_asset(a.url.clone());
+    }
+    // Hugo makes a page per tag and category (paths keep their case).
+    if target == Target::Hugo {
+        for p in prepared.iter().flatten() {
+            for t in &p.tags {
+                index.add_term("tag", t, format!("/tags/{}/", hugo_term(t)));
+            }
+            if let Some(c) = &p.meta.category {
+                index.add_term("category", c, format!("/categories/{}/", hugo_term(c)));
+            }
+        }
     }
     index
 }
