@@ -25,10 +25,7 @@ pub fn parse_document(state: &mut DocState, text: &str) -> Element {
     let lines: Vec<&str> = owned.iter().map(String::as_str).collect();
     let mut doc = Element::new(Kind::Document).with_attr("source", state.settings.source.clone());
     let limit = state.settings.line_length_limit;
-    if let Some(i) = lines
-        .iter()
-        .position(|l| l.len() > limit && l.chars().count() > limit)
-    {
+    if let Some(i) = lines.iter().position(|l| too_long(l, limit)) {
         let msg = format!("Line {} exceeds the line-length-limit.", i + 1);
         doc.push(state.system_message(Level::Error, &msg, None, Vec::new()));
         return doc;
@@ -74,6 +71,20 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
             }
         }
     })
+}
+
+/// docutils' `line_length_limit` check, except that `data:` URIs (inline
+/// images, legitimately huge) do not count toward the length.
+fn too_long(line: &str, limit: usize) -> bool {
+    if line.len() <= limit {
+        return false;
+    }
+    let data: usize = line
+        .split(' ')
+        .filter(|t| t.starts_with("data:"))
+        .map(|t| t.chars().count())
+        .sum();
+    line.chars().count() - data > limit
 }
 
 /// Inserts collected `meta` elements, then the `decoration`, before the
@@ -1943,6 +1954,14 @@ mod tests {
         st.decoration = Some(Element::new(Kind::Decoration));
         let out = parse_document(&mut st, "para\n").pformat();
         assert!(out.starts_with("<document source=\"<stdin>\">\n    <meta name=\"a\">\n    <decoration>\n    <paragraph>"), "{out}");
+    }
+
+    #[test]
+    fn line_length_limit_spares_data_uris() {
+        let long = "x".repeat(10_001);
+        assert!(parse(&format!("a\n{long}\n")).contains("Line 2 exceeds the line-length-limit."));
+        let uri = format!(".. image:: data:image/png;base64,{long}\n");
+        assert!(!parse(&uri).contains("line-length-limit"));
     }
 
     #[test]
