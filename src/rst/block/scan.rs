@@ -304,33 +304,50 @@ fn option_ends(b: &[u8], i: usize) -> [Option<usize>; 2] {
 }
 
 /// The `option_marker` pattern `option(, option)*(  +| ?$)`; returns the
-/// match end. Failed start positions are remembered, keeping it linear.
+/// match end. A depth-first search in the regex's backtracking order, on an
+/// explicit stack; failed start positions are remembered (linear time).
 pub fn option_marker(line: &str) -> Option<usize> {
     let b = line.as_bytes();
-    let mut failed = vec![false; b.len() + 1];
-    option_seq(b, 0, &mut failed, 0)
-}
-
-fn option_seq(b: &[u8], i: usize, failed: &mut [bool], depth: usize) -> Option<usize> {
-    if failed.get(i).copied().unwrap_or(true) || depth > 2000 {
+    if !matches!(b.first(), Some(b'-' | b'+' | b'/')) {
         return None;
     }
-    for e in option_ends(b, i).into_iter().flatten() {
-        if b[e..].starts_with(b", ")
-            && let Some(r) = option_seq(b, e + 2, failed, depth + 1)
-        {
-            return Some(r);
+    let mut failed = vec![false; b.len() + 1];
+    // (option start, candidate end index, continuation already tried)
+    let mut stack: Vec<(usize, usize, bool)> = vec![(0, 0, false)];
+    while let Some(top) = stack.last_mut() {
+        let (i, k, tried) = *top;
+        let ends = option_ends(b, i);
+        let Some(e) = ends.get(k).copied() else {
+            failed[i] = true;
+            stack.pop();
+            continue;
+        };
+        let Some(e) = e else {
+            *top = (i, k + 1, false);
+            continue;
+        };
+        if !tried {
+            top.2 = true;
+            if b[e..].starts_with(b", ") && !failed[e + 2] {
+                stack.push((e + 2, 0, false));
+                continue;
+            }
         }
-        let rest = &b[e..];
-        if rest.starts_with(b"  ") {
-            return Some(e + rest.iter().take_while(|c| **c == b' ').count());
+        if let Some(end) = option_terminator(b, e) {
+            return Some(end);
         }
-        if rest.is_empty() || rest == b" " {
-            return Some(b.len());
-        }
+        *top = (i, k + 1, false);
     }
-    failed[i] = true;
     None
+}
+
+/// `(  +| ?$)` after an option ending at `e`.
+fn option_terminator(b: &[u8], e: usize) -> Option<usize> {
+    let rest = &b[e..];
+    if rest.starts_with(b"  ") {
+        return Some(e + rest.iter().take_while(|c| **c == b' ').count());
+    }
+    (rest.is_empty() || rest == b" ").then_some(b.len())
 }
 
 /// `\+-[-+]+-\+ *$`
@@ -673,6 +690,10 @@ mod tests {
         assert_eq!(classify("- item").0, Pat::Bullet);
         assert_eq!(classify("-x").0, Pat::OptionMarker);
         assert_eq!(classify("-x y z").0, Pat::Text);
+        let many = vec!["-a"; 2400].join(", ") + "  desc";
+        assert_eq!(classify(&many).0, Pat::OptionMarker);
+        assert_eq!(classify("-a, -b x, --c=<d e>  f").1, 21);
+        assert_eq!(classify("-a, -b x y").0, Pat::Text);
         assert_eq!(classify("(a) x").0, Pat::Enumerator);
         assert_eq!(classify("ii. x").0, Pat::Enumerator);
         assert_eq!(classify("1a. x").0, Pat::Text);
