@@ -58,6 +58,11 @@ const EXPECTED: &[Expect] = &[
         Some(("2020-01-02", "2020-01-02")),
     ),
     page(
+        "/posts/from-sidecar/",
+        "From a Sidecar",
+        Some(("2018-07-08", "2018-07-08")),
+    ),
+    page(
         "/index.html",
         "Home Sweet Home",
         Some(("2019-05-06", "2019-05-06")),
@@ -186,6 +191,16 @@ PRETTY_URLS = True
          Template text {{ site.title }} and {% if x %} and a Hugo {{< youtube abc >}} look-alike.\n\n\
          ``{{ code }}`` and a `paper <https://blog.example.net/docs/paper.pdf>`_ and\n\
          `the sink <https://blog.example.net/posts/kitchen-sink/>`_ and `nothing <link://slug/nope>`_.\nTagged `big data <link://tag/big-data>`_.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("posts/sidecar.rst"),
+        "Metadata in a ``.meta`` file.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("posts/sidecar.meta"),
+        ".. title: From a Sidecar\n.. slug: from-sidecar\n.. date: 2018-07-08 09:10:11 UTC\n",
     )
     .unwrap();
     std::fs::create_dir_all(site.join("stories")).unwrap();
@@ -448,6 +463,10 @@ fn hugo_builds_and_keeps_every_url() {
     let out = tmp.path().join("hugo");
     migrate(&site, &out, "hugo", &[]);
     check_report(&out, true);
+    for f in ["yaml-front.md", "yaml-front.ru.md"] {
+        let text = std::fs::read_to_string(out.join("content/posts").join(f)).unwrap();
+        assert!(text.contains("translationKey: posts/yaml-front"), "{f}");
+    }
     let cfg = std::fs::read_to_string(out.join("hugo.toml")).unwrap();
     assert!(cfg.contains("unsafe = true") && cfg.contains("disablePathToLower = true"));
     run(Command::new("hugo").arg("--quiet").arg("-s").arg(&out));

@@ -18,10 +18,10 @@ pub struct MigrateArgs {
     /// The output folder (created; never inside SITE).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: PathBuf,
-    /// Posts folder, replacing conf.py's POSTS folders.
+    /// Posts folder (relative to SITE or not), replacing conf.py's POSTS folders.
     #[arg(long, value_name = "DIR")]
     pub posts: Option<PathBuf>,
-    /// Pages folder, replacing conf.py's PAGES folders.
+    /// Pages folder (relative to SITE or not), replacing conf.py's PAGES folders.
     #[arg(long, value_name = "DIR")]
     pub pages: Option<PathBuf>,
     /// Hugo: page bundles (`<slug>/index.md` with its images) for posts with local images.
@@ -58,9 +58,16 @@ pub enum FrontMatterArg {
 
 /// Runs the migration; exit status 1 when a post failed.
 pub fn execute(args: &MigrateArgs) -> Result<i32> {
+    // Folders relative to SITE, else to the current directory.
+    let folder = |p: &Option<PathBuf>| {
+        p.as_ref().map(|p| match p.canonicalize() {
+            Ok(abs) if !args.site.join(p).is_dir() => abs,
+            _ => p.clone(),
+        })
+    };
     let overrides = Overrides {
-        posts: args.posts.clone(),
-        pages: args.pages.clone(),
+        posts: folder(&args.posts),
+        pages: folder(&args.pages),
         timezone: args.timezone.clone(),
     };
     let site = site::discover(&args.site, &overrides)

@@ -15,7 +15,7 @@ use crate::doctree::{Diagnostic, Element, Level};
 use crate::source::{self, Metadata, slugify};
 use crate::write::md;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -102,10 +102,16 @@ pub fn migrate(
         });
     }
     let tz = site.conf.time_zone().unwrap_or(jiff::tz::TimeZone::UTC);
+    // Files that have translations.
+    let translated: HashSet<&Path> = site
+        .entries
+        .iter()
+        .filter_map(|e| e.original.as_deref())
+        .collect();
     let prepared: Vec<Result<Prepared, Box<PostReport>>> = site
         .entries
         .par_iter()
-        .map(|e| prepare(site, e, opts, &tz))
+        .map(|e| prepare(site, e, opts, &tz, &translated))
         .collect();
 
     let assets = scan_assets(&site.root, opts.target)?;
@@ -272,6 +278,9 @@ fn absolute_out(out: &Path) -> Result<PathBuf, MigrateError> {
 /// A post read and parsed, with its URLs decided.
 struct Prepared {
     report: PostReport,
+    /// Links a post and its translations (Hugo's `translationKey`), also
+    /// when a translation has a slug of its own.
+    translation_key: Option<String>,
     entry: Entry,
     meta: Metadata,
     doc: Element,
@@ -287,6 +296,7 @@ fn prepare(
     entry: &Entry,
     opts: &MigrateOptions,
     tz: &jiff::tz::TimeZone,
+    translated: &HashSet<&Path>,
 ) -> Result<Prepared, Box<PostReport>> {
     let rel = rel_source(&site.root, &entry.path);
     let mut report = PostReport::new(rel, entry.kind);
@@ -375,8 +385,26 @@ fn prepare(
         }
     }
     report.output = output_path(entry, &meta, &new_slug, opts, false);
+    if meta
+        .get("status")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("private"))
+    {
+        report.compromises.push(Compromise {
+            line: None,
+            construct: "status: private".to_owned(),
+            action: "kept as a field; the new site lists the post like any other".to_owned(),
+        });
+    }
+    let original = entry.original.as_deref().unwrap_or(&entry.path);
+    let has_translations = entry.lang.is_some() || translated.contains(entry.path.as_path());
+    let translation_key = has_translations.then(|| {
+        let rel = rel_source(&site.root, original);
+        rel.rsplit_once('.')
+            .map_or(rel.clone(), |(stem, _)| stem.to_owned())
+    });
     Ok(Prepared {
         report,
+        translation_key,
         entry: entry.clone(),
         meta,
         doc,
@@ -808,6 +836,9 @@ fn hugo_fields(p: &Prepared) -> Fields {
     }
     if p.report.draft {
         f.push(("draft".into(), Fm::Bool(true)));
+    }
+    if let Some(key) = &p.translation_key {
+        f.push(("translationKey".into(), s(key)));
     }
     if let Some(d) = &m.description {
         f.push(("description".into(), s(d)));

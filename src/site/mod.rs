@@ -506,6 +506,46 @@ mod tests {
     }
 
     #[test]
+    fn overrides_replace_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("conf.py"),
+            "POSTS = (('posts/*.rst', 'blog', 'post.tmpl'),)\n",
+        )
+        .unwrap();
+        for f in ["posts/a.rst", "old/b.rst", "extra/c.txt"] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let o = Overrides {
+            posts: Some("old".into()),
+            pages: Some("extra".into()),
+            timezone: Some("Europe/Moscow".into()),
+        };
+        let site = discover(root, &o).unwrap();
+        let got: Vec<_> = site
+            .entries
+            .iter()
+            .map(|e| {
+                (
+                    e.path.strip_prefix(root).unwrap().to_path_buf(),
+                    e.dest_folder.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("old/b.rst".into(), "blog"),
+                ("extra/c.txt".into(), "pages")
+            ]
+        );
+        assert_eq!(site.conf.timezone, "Europe/Moscow");
+    }
+
+    #[test]
     fn defaults_without_conf() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("posts")).unwrap();
