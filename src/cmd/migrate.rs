@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use postconv::site::migrate::{self, FrontMatterFormat, MigrateOptions, Target};
 use postconv::site::{self, Overrides};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -94,10 +94,14 @@ pub fn execute(args: &MigrateArgs) -> Result<i32> {
     let report = &outcome.report;
     let t = &report.totals;
     if args.dry_run {
+        // The plan, then the report; a closed pipe just ends the listing.
+        let mut text = String::new();
         for f in &outcome.files {
-            println!("{}", args.output.join(f).display());
+            text.push_str(&format!("{}\n", args.output.join(f).display()));
         }
-        print!("\n{}", report.markdown());
+        text.push('\n');
+        text.push_str(&report.markdown());
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
     } else if !args.quiet {
         eprintln!(
             "postconv: {} posts, {} pages to {} in {}: {} failed, {} compromises, {} broken links, {} warnings ({} files written, {} unchanged); see {}",
