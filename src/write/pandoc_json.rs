@@ -668,7 +668,7 @@ impl<'a, 'd> Writer<'a, 'd> {
             }
             Subtitle => {
                 let t = Block::Para(vec![Inline::Emph(self.inlines(e))]);
-                out.push(div(attr_with(e, &["subtitle"]), vec![t]));
+                out.push(with_div(e, t));
             }
             Rubric => {
                 let t = Block::Para(vec![Inline::Strong(self.inlines(e))]);
@@ -678,7 +678,7 @@ impl<'a, 'd> Writer<'a, 'd> {
             Attribution => {
                 let mut inl = vec![Inline::Str("\u{2014}".into())];
                 inl.extend(self.inlines(e));
-                out.push(div(attr_with(e, &["attribution"]), vec![Block::Para(inl)]));
+                out.push(with_div(e, Block::Para(inl)));
             }
             BulletList => {
                 let items = self.list_items(e);
@@ -693,25 +693,18 @@ impl<'a, 'd> Writer<'a, 'd> {
                 let items = self.definition_items(e);
                 out.push(with_div(e, Block::DefinitionList(items)));
             }
-            FieldList | Docinfo => {
+            FieldList => {
                 let items = self.field_items(e);
-                let list = Block::DefinitionList(items);
-                let pre: &[&str] = if e.kind == Docinfo {
-                    &["docinfo"]
-                } else {
-                    &["field-list"]
-                };
-                if e.kind == Docinfo {
-                    self.docinfo_meta(e);
-                }
-                out.push(div(attr_with(e, pre), vec![list]));
+                out.push(with_div(e, Block::DefinitionList(items)));
+            }
+            Docinfo => {
+                self.docinfo_meta(e);
+                let list = Block::DefinitionList(self.field_items(e));
+                out.push(div(attr_with(e, &["docinfo"]), vec![list]));
             }
             OptionList => {
                 let items = self.option_items(e);
-                out.push(div(
-                    attr_with(e, &["option-list"]),
-                    vec![Block::DefinitionList(items)],
-                ));
+                out.push(with_div(e, Block::DefinitionList(items)));
             }
             LineBlock => {
                 let mut lines = Vec::new();
@@ -1064,8 +1057,8 @@ impl<'a, 'd> Writer<'a, 'd> {
                     if has_class(e, "contents") {
                         inl = vec![link(no_attr(), inl, "#top".into())];
                     }
-                    let title = vec![Block::Para(vec![Inline::Strong(inl)])];
-                    blocks.push(div(attr_with(t, &["title"]), title));
+                    let title = Block::Para(vec![Inline::Strong(inl)]);
+                    blocks.push(with_div(t, title));
                 }
                 _ => self.node_block(child, &mut blocks),
             }
