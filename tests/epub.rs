@@ -249,6 +249,65 @@ fn fetch_images_downloads_into_the_cache() {
     assert_valid("fetched", &bytes);
 }
 
+/// Serves one HTTP 404 on 127.0.0.1.
+fn serve_not_found() -> (String, std::thread::JoinHandle<()>) {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let handle = std::thread::spawn(move || {
+        if let Ok((mut s, _)) = listener.accept() {
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    (format!("http://{addr}/gone.jpg"), handle)
+}
+
+/// A failed download (HTTP error, or https to a port with no server) is a
+/// warning naming the image, never a failed book, and nothing is cached.
+#[test]
+fn fetch_images_failures_are_warnings() {
+    let (url, server) = serve_not_found();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let https = format!("https://{}/x.png", closed.local_addr().expect("addr"));
+    drop(closed);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let post = dir.path().join("remote.rst");
+    let text = format!(
+        ".. title: Remote\n.. date: 2020-01-01\n\n.. image:: {url}\n\n.. image:: {https}\n"
+    );
+    std::fs::write(&post, text).expect("post");
+    let cache = dir.path().join("cache");
+    let opts = EpubOptions {
+        fetch_images: true,
+        cache_dir: Some(cache.clone()),
+        ..EpubOptions::default()
+    };
+    let start = std::time::Instant::now();
+    let (bytes, diags) = book(std::slice::from_ref(&post), &opts);
+    server.join().expect("server thread");
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    let files = unzip(&bytes);
+    assert!(!files.keys().any(|k| k.starts_with("OEBPS/images/")));
+    for u in [&url, &https] {
+        let hit = diags
+            .iter()
+            .any(|(_, d)| d.level == Level::Warning && d.message.contains(u.as_str()));
+        assert!(hit, "no warning for {u}: {diags:?}");
+    }
+    assert!(
+        diags.iter().any(|(_, d)| d.message.contains("404")),
+        "{diags:?}"
+    );
+    // https is attempted (a connection error), not refused as a scheme.
+    assert!(
+        !diags.iter().any(|(_, d)| d.message.contains("only http")),
+        "{diags:?}"
+    );
+    assert!(!cache.exists() || std::fs::read_dir(&cache).expect("cache").count() == 0);
+}
+
 /// The unzipped text files of the single-post book, compared with
 /// `golden/epub/privet-mir/`.
 #[test]

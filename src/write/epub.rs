@@ -33,7 +33,7 @@ pub struct EpubOptions {
     pub cover: Option<PathBuf>,
     /// Stylesheet replacing the default one.
     pub css: Option<PathBuf>,
-    /// Download remote images (plain `http://` only, see [`fetch`]).
+    /// Download remote images (http and https, see [`fetch`]).
     pub fetch_images: bool,
     /// Where downloads are kept (default: `postconv-images` in the temp dir).
     pub cache_dir: Option<PathBuf>,
@@ -1080,55 +1080,37 @@ fn repack(epub: &[u8], uid: Option<&str>) -> Result<Vec<u8>, EpubError> {
     Ok(w.finish().map_err(zerr)?.into_inner())
 }
 
-/// A minimal HTTP/1.0 client for `fetch_images` (plain `http://` only:
-/// TLS needs a client crate such as ureq).
+/// Image downloads for `fetch_images`, over http and https, with bounded
+/// time and size (a hung or huge server must not stall a book).
 mod fetch {
-    use std::io::{Read, Write};
-    use std::net::{TcpStream, ToSocketAddrs};
+    use std::sync::OnceLock;
     use std::time::Duration;
 
     const LIMIT: u64 = 32 << 20;
 
+    fn agent() -> &'static ureq::Agent {
+        static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+        AGENT.get_or_init(|| {
+            ureq::Agent::config_builder()
+                .timeout_connect(Some(Duration::from_secs(10)))
+                .timeout_global(Some(Duration::from_secs(30)))
+                .max_redirects(5)
+                .user_agent("postconv")
+                .build()
+                .new_agent()
+        })
+    }
+
     pub fn get(url: &str) -> Result<Vec<u8>, String> {
-        let Some(rest) = url.strip_prefix("http://") else {
-            return Err("only http:// images can be downloaded".into());
-        };
-        let (host, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        let addr = if host.contains(':') {
-            host.to_owned()
-        } else {
-            format!("{host}:80")
-        };
-        let sock = addr
-            .to_socket_addrs()
-            .map_err(|e| e.to_string())?
-            .next()
-            .ok_or("no address")?;
-        let timeout = Duration::from_secs(20);
-        let mut s = TcpStream::connect_timeout(&sock, timeout).map_err(|e| e.to_string())?;
-        s.set_read_timeout(Some(timeout))
-            .map_err(|e| e.to_string())?;
-        let req = format!(
-            "GET {path} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: postconv\r\nConnection: close\r\n\r\n"
-        );
-        s.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
-        let mut resp = Vec::new();
-        s.take(LIMIT)
-            .read_to_end(&mut resp)
-            .map_err(|e| e.to_string())?;
-        let end = resp
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .ok_or("malformed HTTP response")?;
-        let head = String::from_utf8_lossy(&resp[..end]);
-        let status = head.split_whitespace().nth(1).unwrap_or("");
-        if status != "200" {
-            return Err(format!("HTTP status {status}"));
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err("only http:// and https:// images can be downloaded".into());
         }
-        Ok(resp[end + 4..].to_vec())
+        let resp = agent().get(url).call().map_err(|e| e.to_string())?;
+        resp.into_body()
+            .into_with_config()
+            .limit(LIMIT)
+            .read_to_vec()
+            .map_err(|e| e.to_string())
     }
 }
 
