@@ -58,6 +58,11 @@ const EXPECTED: &[Expect] = &[
         Some(("2020-01-02", "2020-01-02")),
     ),
     page(
+        "/posts/MixedCase-Post/",
+        "Mixed Case",
+        Some(("2016-02-03", "2016-02-03")),
+    ),
+    page(
         "/posts/from-sidecar/",
         "From a Sidecar",
         Some(("2018-07-08", "2018-07-08")),
@@ -191,6 +196,11 @@ PRETTY_URLS = True
          Template text {{ site.title }} and {% if x %} and a Hugo {{< youtube abc >}} look-alike.\n\n\
          ``{{ code }}`` and a `paper <https://blog.example.net/docs/paper.pdf>`_ and\n\
          `the sink <https://blog.example.net/posts/kitchen-sink/>`_ and `nothing <link://slug/nope>`_.\nTagged `big data <link://tag/big-data>`_.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("posts/mixed.rst"),
+        ".. title: Mixed Case\n.. slug: MixedCase-Post\n.. date: 2016-02-03 04:05:06\n\nCase is kept.\n",
     )
     .unwrap();
     std::fs::write(

@@ -343,7 +343,8 @@ fn prepare(
     }
     let meta = post.meta;
     let slug = slug_of(&meta, entry);
-    let new_slug = if opts.transliterate_slugs {
+    // Only non-ASCII slugs change (an ASCII slug keeps its URL and case).
+    let new_slug = if opts.transliterate_slugs && !slug.is_ascii() {
         let ascii = slugify(&slug, true);
         if ascii.is_empty() {
             slug.clone()
