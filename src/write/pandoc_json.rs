@@ -921,22 +921,30 @@ impl<'a, 'd> Writer<'a, 'd> {
     /// Docinfo fields pandoc knows (author, date, ...) go to the metadata
     /// too, unless the post says otherwise.
     fn docinfo_meta(&mut self, e: &'a Element) {
+        let mut authors = Vec::new();
         for item in e.elements() {
             let value = match item.kind {
                 Kind::Author => {
-                    MetaValue::MetaList(vec![MetaValue::MetaInlines(self.inlines(item))])
+                    authors.push(MetaValue::MetaInlines(self.inlines(item)));
+                    continue;
                 }
-                Kind::Authors => MetaValue::MetaList(
-                    item.elements()
-                        .map(|a| MetaValue::MetaInlines(self.inlines(a)))
-                        .collect(),
-                ),
+                Kind::Authors => {
+                    for a in item.elements() {
+                        authors.push(MetaValue::MetaInlines(self.inlines(a)));
+                    }
+                    continue;
+                }
                 Kind::Date | Kind::Copyright | Kind::Version | Kind::Organization => {
                     MetaValue::MetaInlines(self.inlines(item))
                 }
                 _ => continue,
             };
             self.meta.entry(item.kind.name().into()).or_insert(value);
+        }
+        if !authors.is_empty() {
+            self.meta
+                .entry("author".into())
+                .or_insert(MetaValue::MetaList(authors));
         }
     }
 
@@ -1143,6 +1151,8 @@ impl<'a, 'd> Writer<'a, 'd> {
             }
         }
         let mut a = attr(e);
+        // docutils' own bookkeeping, now in the column specs.
+        a.1.retain(|c| c != "colwidths-given" && c != "colwidths-auto");
         if let Some(align) = e.get("align") {
             a.1.push(format!("align-{align}"));
         }
@@ -1194,6 +1204,7 @@ impl<'a, 'd> Writer<'a, 'd> {
                 refs.push(backlink(vec![Inline::Str((i + 1).to_string())], r));
             }
             refs.push(Inline::Str(")".into()));
+            out.push(Inline::Space);
             out.push(Inline::Span(class_attr(&["backrefs"]), refs));
         }
         out
