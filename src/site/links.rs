@@ -368,6 +368,19 @@ fn rewrite_in(
     {
         e.set(key, new);
     }
+    if e.kind == Kind::Raw
+        && e.get("format")
+            .is_some_and(|f| f.split_whitespace().any(|w| w == "html"))
+    {
+        for child in &mut e.children {
+            if let Node::Text(t) = child
+                && let Some(new) = rewrite_raw_html(t, index, cur, asset_url, line, f)
+            {
+                *t = new;
+            }
+        }
+        return;
+    }
     for child in &mut e.children {
         let Node::Element(c) = child else { continue };
         if c.kind == Kind::Problematic
@@ -419,6 +432,64 @@ fn rewrite_url(
         }
         Resolved::External => None,
     }
+}
+
+/// Rewrites the `href` and `src` attribute values of raw HTML; `None`
+/// when nothing changed.
+fn rewrite_raw_html(
+    html: &str,
+    index: &LinkIndex,
+    cur: &Current,
+    asset_url: &dyn Fn(&str) -> Option<String>,
+    line: Option<u32>,
+    f: &mut LinkFindings,
+) -> Option<String> {
+    let mut out = String::new();
+    let mut last = 0;
+    for (start, end) in url_attributes(html) {
+        let url = html[start..end].replace("&amp;", "&");
+        if let Some(new) = rewrite_url(&url, index, cur, asset_url, line, f) {
+            out.push_str(&html[last..start]);
+            out.push_str(&new.replace('&', "&amp;").replace('"', "&quot;"));
+            last = end;
+        }
+    }
+    if last == 0 {
+        return None;
+    }
+    out.push_str(&html[last..]);
+    Some(out)
+}
+
+/// Byte ranges of quoted `href=`/`src=` values in HTML (one linear scan).
+fn url_attributes(html: &str) -> Vec<(usize, usize)> {
+    let b = html.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'=' {
+            i += 1;
+            continue;
+        }
+        let name_ok = ["href", "src"].iter().any(|name| {
+            let n = name.len();
+            i >= n + 1
+                && b[i - n..i].eq_ignore_ascii_case(name.as_bytes())
+                && b[i - n - 1].is_ascii_whitespace()
+        });
+        let quote = b.get(i + 1).copied();
+        if name_ok && matches!(quote, Some(b'"' | b'\'')) {
+            let start = i + 2;
+            let q = quote.unwrap_or(b'"');
+            if let Some(len) = b[start..].iter().position(|&c| c == q) {
+                found.push((start, start + len));
+                i = start + len + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    found
 }
 
 /// Nikola's `:doc:` role, which our parser leaves as `problematic`
@@ -555,6 +626,27 @@ mod tests {
         assert!(matches!(r("link://category/x"), Resolved::Broken(_)));
         assert_eq!(r("mailto:x@y"), Resolved::External);
         assert_eq!(r("#top"), Resolved::External);
+    }
+
+    #[test]
+    fn raw_html_links() {
+        let ix = index();
+        let mut doc = Element::new(Kind::Document).with_child(
+            Element::new(Kind::Raw).with_attr("format", "html").with_text(
+                "<a href=\"/blog/привет/\">x</a> <img SRC='/images/x.thumbnail.png'> <a data-href=\"/blog/привет/\" href=\"/gone\">",
+            ),
+        );
+        let cur = Current {
+            old_url: "/blog/a/",
+            lang: None,
+        };
+        let f = rewrite(&mut doc, &ix, &cur, &|_| None);
+        assert_eq!(
+            doc.child(Kind::Raw).unwrap().astext(),
+            "<a href=\"/blog/privet/\">x</a> <img SRC='/images/x.png'> <a data-href=\"/blog/привет/\" href=\"/gone\">"
+        );
+        assert_eq!(f.broken.len(), 1);
+        assert_eq!(f.compromises.len(), 1);
     }
 
     #[test]
