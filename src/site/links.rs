@@ -473,7 +473,7 @@ fn url_attributes(html: &str) -> Vec<(usize, usize)> {
         }
         let name_ok = ["href", "src"].iter().any(|name| {
             let n = name.len();
-            i >= n + 1
+            i > n
                 && b[i - n..i].eq_ignore_ascii_case(name.as_bytes())
                 && b[i - n - 1].is_ascii_whitespace()
         });
