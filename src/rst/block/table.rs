@@ -36,7 +36,9 @@ impl Parser<'_, '_> {
             while k >= 2 && lines.len() >= 4 {
                 i = k;
                 if scan::grid_table_top(lines[k]) {
-                    m.pos = start + k + 1;
+                    // docutils backs up `len - k + 1` lines (two more than
+                    // the table bottom): the last two table lines are reparsed
+                    m.pos = start + k - 1;
                     lines.truncate(k + 1);
                     blank_finish = false;
                     found = true;
