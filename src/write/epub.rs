@@ -134,7 +134,9 @@ pub fn convert_post(
         path.display().to_string()
     };
     if !stdin {
-        opts.parse.base_dir = path.parent().map(Path::to_path_buf);
+        // `a.rst` has the parent "", which no file system resolves.
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        opts.parse.base_dir = Some(parent.unwrap_or(Path::new(".")).to_path_buf());
     }
     let path = (!stdin).then_some(path);
     let offset = match opts.input {
@@ -694,7 +696,9 @@ impl Assets {
 
     fn source_dir(&self, index: usize) -> Option<PathBuf> {
         let file = self.sources.get(index)?.as_deref()?;
-        Some(file.parent()?.to_owned())
+        // `a.rst` has the parent "", which canonicalises to nothing.
+        let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+        Some(dir.unwrap_or(Path::new(".")).to_owned())
     }
 
     /// Where a local image may be: next to the post, or in the site's

@@ -712,8 +712,19 @@ impl Pass<'_, '_, '_> {
             .get("src")
             .or_else(|| tag.get("data"))
             .map(str::to_owned);
+        // Nikola's `gist` is a script that draws the gist: the page is
+        // what a reader can open instead.
+        let src = match src {
+            Some(url) if name == "script" => gist_page(&url),
+            other => other,
+        };
         match src {
-            Some(url) if matches!(name, "iframe" | "video" | "audio" | "embed" | "object") => {
+            Some(url)
+                if matches!(
+                    name,
+                    "iframe" | "video" | "audio" | "embed" | "object" | "script"
+                ) =>
+            {
                 self.fix(format!("<{name}> replaced by a link to {url}"), true);
                 let inside_link = self.stack.iter().any(|o| o.written == "a");
                 if inside_link {
@@ -736,6 +747,17 @@ impl Pass<'_, '_, '_> {
             _ => self.fix(format!("<{name}> dropped"), true),
         }
     }
+}
+
+/// The page of a gist from its embedding script's URL
+/// (`https://gist.github.com/ID.js?file=x` -> `https://gist.github.com/ID`).
+fn gist_page(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://gist.github.com/")
+        .or_else(|| url.strip_prefix("http://gist.github.com/"))?;
+    let path = rest.split(['?', '#']).next().unwrap_or(rest);
+    let id = path.strip_suffix(".js")?;
+    (!id.is_empty()).then(|| format!("https://gist.github.com/{id}"))
 }
 
 /// Elements HTML lets authors leave open.
@@ -939,6 +961,16 @@ mod tests {
         );
         assert!(fixes.iter().any(|f| f.what.contains("stray </span>")));
         assert!(fixes.iter().any(|f| f.what.contains("unclosed <em>")));
+    }
+
+    #[test]
+    fn gist_script_becomes_a_link_to_the_gist() {
+        let html = "<script src=\"https://gist.github.com/2395294.js?file=a.py\"></script><script src=\"https://example.com/x.js\"></script>";
+        let out = normalise(html, None, &mut Vec::new());
+        assert_eq!(
+            out,
+            "<a class=\"embed-link\" href=\"https://gist.github.com/2395294\">https://gist.github.com/2395294</a>"
+        );
     }
 
     #[test]
