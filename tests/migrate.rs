@@ -58,6 +58,11 @@ const EXPECTED: &[Expect] = &[
         Some(("2020-01-02", "2020-01-02")),
     ),
     page(
+        "/posts/md-notes/",
+        "Markdown Notes",
+        Some(("2015-06-07", "2015-06-07")),
+    ),
+    page(
         "/posts/MixedCase-Post/",
         "Mixed Case",
         Some(("2016-02-03", "2016-02-03")),
@@ -173,6 +178,7 @@ TRANSLATIONS = {
 }
 POSTS = (
     ("posts/*.rst", "posts", "post.tmpl"),
+    ("posts/*.md", "posts", "post.tmpl"),
     ("posts/*.txt", "posts", "post.tmpl"),
 )
 PAGES = (
@@ -196,6 +202,12 @@ PRETTY_URLS = True
          Template text {{ site.title }} and {% if x %} and a Hugo {{< youtube abc >}} look-alike.\n\n\
          ``{{ code }}`` and a `paper <https://blog.example.net/docs/paper.pdf>`_ and\n\
          `the sink <https://blog.example.net/posts/kitchen-sink/>`_ and `nothing <link://slug/nope>`_.\nTagged `big data <link://tag/big-data>`_.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("posts/notes.md"),
+        "<!--\n.. title: Markdown Notes\n.. slug: md-notes\n.. date: 2015-06-07 08:09:10\n-->\n\n\
+         A *Markdown* post linking [the sink](link://slug/kitchen-sink).\n\n<!-- TEASER_END -->\n\nMore.\n",
     )
     .unwrap();
     std::fs::write(
@@ -402,6 +414,12 @@ fn check_built(site: &Path, built: &Path, utc_dates: bool, bundles: bool) {
     let welcome = std::fs::read_to_string(file_for(built, "/posts/welcome-to-nikola/")).unwrap();
     assert!(welcome.contains("href=\"/pages/handbook/\""), ":doc: role");
     assert!(welcome.contains(">Read the manual</a>"));
+    let notes = std::fs::read_to_string(file_for(built, "/posts/md-notes/")).unwrap();
+    assert!(
+        notes.contains("href=\"/posts/kitchen-sink/\""),
+        "link:// in Markdown"
+    );
+    assert!(notes.contains("<em>Markdown</em>"));
     let ru = std::fs::read_to_string(file_for(built, "/ru/posts/yaml-front/")).unwrap();
     assert!(ru.contains("href=\"/posts/kitchen-sink/\""), "link://slug");
     // Template-looking text survives both engines as text.

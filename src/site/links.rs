@@ -434,6 +434,36 @@ fn rewrite_url(
     }
 }
 
+/// Rewrites the `link://` URLs of Markdown text (a Markdown post), and
+/// reports those that resolve to nothing.
+pub fn rewrite_text(
+    text: &str,
+    index: &LinkIndex,
+    cur: &Current,
+    asset_url: &dyn Fn(&str) -> Option<String>,
+) -> (String, LinkFindings) {
+    let mut f = LinkFindings::default();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut line = 1u32;
+    while let Some(i) = rest.find("link://") {
+        line += rest[..i].matches('\n').count() as u32;
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '>' | ']' | '<'))
+            .unwrap_or(tail.len());
+        let url = &tail[..end];
+        match rewrite_url(url, index, cur, asset_url, Some(line), &mut f) {
+            Some(new) => out.push_str(&new),
+            None => out.push_str(url),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    (out, f)
+}
+
 /// Rewrites the `href` and `src` attribute values of raw HTML; `None`
 /// when nothing changed.
 fn rewrite_raw_html(
@@ -647,6 +677,24 @@ mod tests {
         );
         assert_eq!(f.broken.len(), 1);
         assert_eq!(f.compromises.len(), 1);
+    }
+
+    #[test]
+    fn markdown_text_links() {
+        let ix = index();
+        let cur = Current {
+            old_url: "/blog/a/",
+            lang: None,
+        };
+        let (text, f) = rewrite_text(
+            "[x](link://slug/привет)\n\n<link://slug/nope> link://",
+            &ix,
+            &cur,
+            &|_| None,
+        );
+        assert_eq!(text, "[x](/blog/privet/)\n\n<link://slug/nope> link://");
+        assert_eq!(f.broken.len(), 2);
+        assert_eq!(f.broken[0].0, Some(3));
     }
 
     #[test]

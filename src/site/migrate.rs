@@ -278,6 +278,8 @@ fn absolute_out(out: &Path) -> Result<PathBuf, MigrateError> {
 /// A post read and parsed, with its URLs decided.
 struct Prepared {
     report: PostReport,
+    /// The body of a Markdown post (`doc` is then empty).
+    markdown_body: Option<String>,
     /// Links a post and its translations (Hugo's `translationKey`), also
     /// when a translation has a slug of its own.
     translation_key: Option<String>,
@@ -301,8 +303,9 @@ fn prepare(
     let rel = rel_source(&site.root, &entry.path);
     let mut report = PostReport::new(rel, entry.kind);
     report.lang = entry.lang.clone();
-    if !entry.is_rest() {
-        report.error = Some("not reStructuredText (.rst/.txt): not converted".to_owned());
+    let markdown = entry.is_markdown();
+    if !entry.is_rest() && !markdown {
+        report.error = Some("neither reStructuredText nor Markdown: not converted".to_owned());
         return Err(Box::new(report));
     }
     let read = source::ReadOptions {
@@ -325,16 +328,23 @@ fn prepare(
     if let Some(l) = &entry.lang {
         parse.language = l.clone();
     }
-    let parsed = crate::rst::parse(&post.body, &parse);
-    let mut doc = parsed.document;
-    let mut diags = parsed.diagnostics;
-    // Nikola's reST compiler: no doctitle promotion (USE_REST_DOCINFO_METADATA off).
-    let transform = crate::transform::Settings {
-        doctitle: false,
-        language_code: parse.language.clone(),
-        ..crate::transform::Settings::default()
+    let (mut doc, mut diags, markdown_body) = if markdown {
+        // A Markdown post is already Markdown: kept, links rewritten later.
+        let doc = Element::new(crate::doctree::Kind::Document);
+        (doc, Vec::new(), Some(post.body))
+    } else {
+        let parsed = crate::rst::parse(&post.body, &parse);
+        let mut doc = parsed.document;
+        let mut diags = parsed.diagnostics;
+        // Nikola's reST compiler: no doctitle promotion (USE_REST_DOCINFO_METADATA off).
+        let transform = crate::transform::Settings {
+            doctitle: false,
+            language_code: parse.language.clone(),
+            ..crate::transform::Settings::default()
+        };
+        crate::transform::apply(&mut doc, &transform, &mut diags);
+        (doc, diags, None)
     };
-    crate::transform::apply(&mut doc, &transform, &mut diags);
     let line_offset = u32::try_from(post.body_line_offset).unwrap_or(0);
     for d in &mut diags {
         if let Some(l) = d.line.as_mut() {
@@ -403,8 +413,17 @@ fn prepare(
         rel.rsplit_once('.')
             .map_or(rel.clone(), |(stem, _)| stem.to_owned())
     });
+    if markdown_body.is_some() {
+        report.compromises.push(Compromise {
+            line: None,
+            construct: "Markdown post".to_owned(),
+            action: "kept as written (Python-Markdown extensions may render differently)"
+                .to_owned(),
+        });
+    }
     Ok(Prepared {
         report,
+        markdown_body,
         translation_key,
         entry: entry.clone(),
         meta,
@@ -687,7 +706,16 @@ fn render(
         old_url: &p.report.old_url,
         lang: p.entry.lang.as_deref(),
     };
-    let found = links::rewrite(&mut p.doc, index, &cur, &bundle_rel);
+    let (markdown_body, found) = match p.markdown_body.take() {
+        Some(text) => {
+            let (text, found) = links::rewrite_text(&text, index, &cur, &bundle_rel);
+            (
+                Some(text.replace("<!-- TEASER_END -->", "<!--more-->")),
+                found,
+            )
+        }
+        None => (None, links::rewrite(&mut p.doc, index, &cur, &bundle_rel)),
+    };
     let mut seen = std::collections::HashSet::new();
     for (line, url, reason) in found.broken {
         let line = line.map(|l| l + p.line_offset);
@@ -728,7 +756,10 @@ fn render(
         alerts: opts.target == Target::Hugo,
         ..md::Options::default()
     };
-    let mut body = md::write(&p.doc, &p.meta, &md_opts, &mut diags);
+    let mut body = match markdown_body {
+        Some(text) => text,
+        None => md::write(&p.doc, &p.meta, &md_opts, &mut diags),
+    };
     for d in diags {
         let line = d.line.map(|l| l + p.line_offset);
         p.report

@@ -220,6 +220,14 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Whether the file is Markdown (Nikola's `markdown` compiler).
+    pub fn is_markdown(&self) -> bool {
+        matches!(
+            self.path.extension().and_then(|e| e.to_str()),
+            Some("md" | "mdown" | "markdown")
+        )
+    }
+
     /// Whether the file is reStructuredText (Nikola's `rest` compiler).
     pub fn is_rest(&self) -> bool {
         matches!(
