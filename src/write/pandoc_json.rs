@@ -641,6 +641,8 @@ impl<'a, 'd> Writer<'a, 'd> {
         }
     }
 
+    /// Dispatch only: every arm is a call, so this frame stays small on
+    /// the recursion path (deeply nested input must fit a 2 MiB stack).
     fn block(&mut self, e: &'a Element, out: &mut Vec<Block>) {
         use Kind::{
             Admonition, Attention, Attribution, Authors, BlockQuote, BulletList, Caution, Citation,
@@ -652,104 +654,33 @@ impl<'a, 'd> Writer<'a, 'd> {
             Sidebar, SubstitutionDefinition, Subtitle, SystemMessage, Table, Target, Tbody, Tgroup,
             Thead, Tip, Title, Topic, Transition, Warning,
         };
-        if !matches!(e.kind, Section | Target) {
-            out.extend(extra_ids(e).map(|id| Block::Plain(vec![anchor(id)])));
+        if !matches!(e.kind, Section | Target) && e.attrs.ids.len() > 1 {
+            self.extra_anchors(e, out);
         }
         match e.kind {
             Section => self.section(e, out),
-            Paragraph => {
-                let p = Block::Para(self.inlines(e));
-                out.push(with_div(e, p));
-            }
-            Title => {
-                // Titles of sections, admonitions etc. are handled there.
-                let t = Block::Para(vec![Inline::Strong(self.inlines(e))]);
-                out.push(with_div(e, t));
-            }
-            Subtitle => {
-                let t = Block::Para(vec![Inline::Emph(self.inlines(e))]);
-                out.push(with_div(e, t));
-            }
-            Rubric => {
-                let t = Block::Para(vec![Inline::Strong(self.inlines(e))]);
-                out.push(with_div(e, t));
-            }
+            Paragraph | Title | Subtitle | Rubric | Attribution | LiteralBlock | DoctestBlock
+            | MathBlock | Transition | Image => self.leaf_block(e, out),
             BlockQuote => self.block_quote(e, out),
-            Attribution => {
-                let mut inl = vec![Inline::Str("\u{2014}".into())];
-                inl.extend(self.inlines(e));
-                out.push(with_div(e, Block::Para(inl)));
-            }
-            BulletList => {
-                let items = self.list_items(e);
-                out.push(with_div(e, Block::BulletList(items)));
-            }
-            EnumeratedList => {
-                let items = self.list_items(e);
-                let list = Block::OrderedList(list_attributes(e), items);
-                out.push(with_div(e, list));
-            }
-            DefinitionList => {
-                let items = self.definition_items(e);
-                out.push(with_div(e, Block::DefinitionList(items)));
-            }
-            FieldList => {
-                let items = self.field_items(e);
-                out.push(with_div(e, Block::DefinitionList(items)));
-            }
-            Docinfo => {
-                self.docinfo_meta(e);
-                let list = Block::DefinitionList(self.field_items(e));
-                out.push(div(attr_with(e, &["docinfo"]), vec![list]));
-            }
-            OptionList => {
-                let items = self.option_items(e);
-                out.push(with_div(e, Block::DefinitionList(items)));
-            }
-            LineBlock => {
-                let mut lines = Vec::new();
-                self.line_block(e, 0, &mut lines);
-                out.push(with_div(e, Block::LineBlock(lines)));
-            }
-            LiteralBlock => out.push(self.literal_block(e)),
-            DoctestBlock => {
-                let a = attr_with(e, &["python", "doctest"]);
-                out.push(Block::CodeBlock(a, e.astext()));
-            }
-            MathBlock => {
-                let m = self.math_block(e);
-                out.push(with_div(e, Block::Para(vec![m])));
-            }
-            Transition => out.push(Block::HorizontalRule),
+            BulletList | EnumeratedList | DefinitionList | FieldList | Docinfo | OptionList
+            | LineBlock => self.list(e, out),
             Admonition | Attention | Caution | Danger | Error | Hint | Important | Note | Tip
-            | Warning => out.push(self.admonition(e)),
-            Topic | Sidebar => out.push(self.topic(e)),
-            Compound | Container | Legend => {
-                let class = e.kind.name();
-                let blocks = self.blocks(e);
-                out.push(div(attr_with(e, &[class]), blocks));
-            }
-            Figure => out.push(self.figure(e)),
-            Table => out.push(self.table(e)),
-            Footnote => {
-                // Written where referenced, as a note; the rest at the end.
-            }
-            Citation => out.push(self.citation(e)),
+            | Warning => self.admonition(e, out),
+            Topic | Sidebar => self.topic(e, out),
+            Compound | Container | Legend => self.div_block(e, out),
+            Figure => self.figure(e, out),
+            Table => self.table(e, out),
+            // Written where referenced, as a note; the rest at the end.
+            Footnote => {}
+            Citation => self.labelled(e, "citation", "doc-biblioentry", out),
             Raw => self.raw_block(e, out),
             Comment => self.comment(e, out),
             Target => self.block_target(e, out),
-            SubstitutionDefinition | Meta => {
-                if e.kind == Meta {
-                    self.meta_directive(e);
-                }
-            }
-            SystemMessage => out.push(self.system_message(e)),
+            SubstitutionDefinition | Colspec => {}
+            Meta => self.meta_directive(e),
+            SystemMessage => self.system_message(e, out),
             Pending => self.lossy(e, "left by an unapplied transform; dropped"),
             Decoration | Header | Footer => self.lossy(e, "(page decoration) dropped"),
-            Image => {
-                let img = self.image(e);
-                out.push(Block::Para(vec![img]));
-            }
             Document => {
                 self.lossy(e, "nested; written as its body");
                 self.children_blocks(e, out);
@@ -758,16 +689,72 @@ impl<'a, 'd> Writer<'a, 'd> {
             | DefinitionListItem | Field | Row | Tbody | Thead | Tgroup | Authors => {
                 self.children_blocks(e, out);
             }
-            Colspec => {}
-            k if is_text_element(k) || is_inline_kind(k) => {
-                let mut inl = Vec::new();
-                self.inline_element(e, &mut inl);
-                trim(&mut inl);
-                if !inl.is_empty() {
-                    out.push(Block::Plain(inl));
-                }
-            }
+            k if is_text_element(k) || is_inline_kind(k) => self.stray_inline(e, out),
             _ => self.children_blocks(e, out),
+        }
+    }
+
+    fn extra_anchors(&mut self, e: &'a Element, out: &mut Vec<Block>) {
+        out.extend(extra_ids(e).map(|id| Block::Plain(vec![anchor(id)])));
+    }
+
+    /// Blocks holding text only (no nested blocks).
+    fn leaf_block(&mut self, e: &'a Element, out: &mut Vec<Block>) {
+        let block = match e.kind {
+            Kind::Paragraph => Block::Para(self.inlines(e)),
+            Kind::Title | Kind::Rubric => Block::Para(vec![Inline::Strong(self.inlines(e))]),
+            Kind::Subtitle => Block::Para(vec![Inline::Emph(self.inlines(e))]),
+            Kind::Attribution => {
+                let mut inl = vec![Inline::Str("\u{2014}".into())];
+                inl.extend(self.inlines(e));
+                Block::Para(inl)
+            }
+            Kind::LiteralBlock => return out.push(self.literal_block(e)),
+            Kind::DoctestBlock => {
+                let a = attr_with(e, &["python", "doctest"]);
+                return out.push(Block::CodeBlock(a, e.astext()));
+            }
+            Kind::MathBlock => Block::Para(vec![self.math_block(e)]),
+            Kind::Image => return out.push(Block::Para(vec![self.image(e)])),
+            _ => return out.push(Block::HorizontalRule),
+        };
+        out.push(with_div(e, block));
+    }
+
+    fn list(&mut self, e: &'a Element, out: &mut Vec<Block>) {
+        let list = match e.kind {
+            Kind::BulletList => Block::BulletList(self.list_items(e)),
+            Kind::EnumeratedList => Block::OrderedList(list_attributes(e), self.list_items(e)),
+            Kind::DefinitionList => Block::DefinitionList(self.definition_items(e)),
+            Kind::FieldList => Block::DefinitionList(self.field_items(e)),
+            Kind::Docinfo => {
+                self.docinfo_meta(e);
+                let list = Block::DefinitionList(self.field_items(e));
+                return out.push(div(attr_with(e, &["docinfo"]), vec![list]));
+            }
+            Kind::OptionList => Block::DefinitionList(self.option_items(e)),
+            _ => {
+                let mut lines = Vec::new();
+                self.line_block(e, 0, &mut lines);
+                Block::LineBlock(lines)
+            }
+        };
+        out.push(with_div(e, list));
+    }
+
+    fn div_block(&mut self, e: &'a Element, out: &mut Vec<Block>) {
+        let class = e.kind.name();
+        let blocks = self.blocks(e);
+        out.push(div(attr_with(e, &[class]), blocks));
+    }
+
+    /// Inline markup where a block belongs: a `Plain` of it.
+    fn stray_inline(&mut self, e: &'a Element, out: &mut Vec<Block>) {
+        let mut inl = Vec::new();
+        self.inline_element(e, &mut inl);
+        trim(&mut inl);
+        if !inl.is_empty() {
+            out.push(Block::Plain(inl));
         }
     }
 
@@ -1031,7 +1018,7 @@ impl<'a, 'd> Writer<'a, 'd> {
         Inline::Math(MathType::DisplayMath, code)
     }
 
-    fn admonition(&mut self, e: &'a Element) -> Block {
+    fn admonition(&mut self, e: &'a Element, out: &mut Vec<Block>) {
         let mut blocks = Vec::new();
         let mut rest = e.children.iter();
         let a = if e.kind == Kind::Admonition {
@@ -1052,10 +1039,10 @@ impl<'a, 'd> Writer<'a, 'd> {
         for child in rest {
             self.node_block(child, &mut blocks);
         }
-        div(a, blocks)
+        out.push(div(a, blocks));
     }
 
-    fn topic(&mut self, e: &'a Element) -> Block {
+    fn topic(&mut self, e: &'a Element, out: &mut Vec<Block>) {
         let class = e.kind.name();
         let mut blocks = Vec::new();
         for child in &e.children {
@@ -1071,10 +1058,10 @@ impl<'a, 'd> Writer<'a, 'd> {
                 _ => self.node_block(child, &mut blocks),
             }
         }
-        div(attr_with(e, &[class]), blocks)
+        out.push(div(attr_with(e, &[class]), blocks));
     }
 
-    fn figure(&mut self, e: &'a Element) -> Block {
+    fn figure(&mut self, e: &'a Element, out: &mut Vec<Block>) {
         let mut body = Vec::new();
         let mut caption = Vec::new();
         for child in e.elements() {
@@ -1097,10 +1084,10 @@ impl<'a, 'd> Writer<'a, 'd> {
         if let Some(w) = e.get("width") {
             a.2.push(("width".into(), w.to_owned()));
         }
-        Block::Figure(a, (None, caption), body)
+        out.push(Block::Figure(a, (None, caption), body));
     }
 
-    fn table(&mut self, e: &'a Element) -> Block {
+    fn table(&mut self, e: &'a Element, out: &mut Vec<Block>) {
         let mut caption = Vec::new();
         let mut colspecs = Vec::new();
         let mut head = Vec::new();
@@ -1159,14 +1146,14 @@ impl<'a, 'd> Writer<'a, 'd> {
         if let Some(w) = e.get("width") {
             a.2.push(("width".into(), w.to_owned()));
         }
-        Block::Table(Box::new((
+        out.push(Block::Table(Box::new((
             a,
             (None, caption),
             colspecs,
             (no_attr(), head),
             bodies,
             (no_attr(), Vec::new()),
-        )))
+        ))));
     }
 
     fn rows(&mut self, part: &'a Element) -> Vec<Row> {
@@ -1210,12 +1197,8 @@ impl<'a, 'd> Writer<'a, 'd> {
         out
     }
 
-    fn citation(&mut self, e: &'a Element) -> Block {
-        self.labelled(e, "citation", "doc-biblioentry")
-    }
-
     /// A citation, or a footnote that no reference turned into a note.
-    fn labelled(&mut self, e: &'a Element, class: &str, role: &str) -> Block {
+    fn labelled(&mut self, e: &'a Element, class: &str, role: &str, out: &mut Vec<Block>) {
         let mut blocks = Vec::new();
         for child in &e.children {
             match child {
@@ -1228,7 +1211,7 @@ impl<'a, 'd> Writer<'a, 'd> {
         }
         let mut a = attr_with(e, &[class]);
         a.2.push(("role".into(), role.into()));
-        div(a, blocks)
+        out.push(div(a, blocks));
     }
 
     fn leftover_footnotes(&mut self, out: &mut Vec<Block>) {
@@ -1240,8 +1223,7 @@ impl<'a, 'd> Writer<'a, 'd> {
                 .iter()
                 .any(|id| self.noted.contains(id.as_str()));
             if !noted {
-                let b = self.labelled(f, "footnote", "doc-footnote");
-                out.push(b);
+                self.labelled(f, "footnote", "doc-footnote", out);
             }
         }
     }
@@ -1286,7 +1268,7 @@ impl<'a, 'd> Writer<'a, 'd> {
         }
     }
 
-    fn system_message(&mut self, e: &'a Element) -> Block {
+    fn system_message(&mut self, e: &'a Element, out: &mut Vec<Block>) {
         let mut title = Vec::new();
         let ty = e.get("type").unwrap_or("ERROR");
         let level = e.get("level").unwrap_or("3");
@@ -1325,7 +1307,7 @@ impl<'a, 'd> Writer<'a, 'd> {
         }
         let mut blocks = vec![div(class_attr(&["title"]), vec![Block::Para(title)])];
         self.children_blocks(e, &mut blocks);
-        div(attr_with(e, &["system-message"]), blocks)
+        out.push(div(attr_with(e, &["system-message"]), blocks));
     }
 
     // ----- inlines -----
@@ -1876,6 +1858,34 @@ mod tests {
         let (_, diags) = render(&doc(vec![el(Kind::Pending)]));
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.starts_with("pandoc-json: pending"));
+    }
+
+    #[test]
+    fn deepest_parse_fits_a_two_megabyte_stack() {
+        // As the parser's own test: rayon threads have 2 MiB stacks.
+        let mut text = String::new();
+        for i in 0..400 {
+            text.push_str(&" ".repeat(i * 2));
+            text.push_str(match i % 4 {
+                0 => "- x\n\n",
+                1 => "1. y\n\n",
+                2 => "> z [#]_\n\n",
+                _ => ".. note:: n\n\n",
+            });
+        }
+        text.push_str(".. [#] note\n");
+        let out = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let opts = crate::Options::for_input(crate::InputKind::Rst);
+                let conv = crate::convert(&text, None, &opts).expect("convert");
+                let mut diags = Vec::new();
+                write(&conv.document, &conv.meta, &mut diags)
+            })
+            .expect("thread")
+            .join()
+            .expect("no overflow");
+        assert!(out.contains("BulletList"));
     }
 
     #[test]
