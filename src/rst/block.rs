@@ -6,7 +6,13 @@
 //! parent. docutils' nested list state machines (`BulletList`, `Explicit`,
 //! ...) become loops that continue while the next line is another member.
 //! Indented blocks recurse through [`Parser::nested_parse`], bounded by
-//! `settings.max_depth`.
+//! `settings.max_depth` (a directive level counts twice: its frames are the
+//! largest), so deep input gets an ERROR instead of a stack overflow.
+//!
+//! For directives: [`Parser::nested_parse`] parses content,
+//! [`Parser::insert_input`] splices lines in after the directive (`include`),
+//! [`Parser::parent_kind`] tells where the output goes, and
+//! `DocState::{metas, decoration}` collect document-front elements.
 
 mod explicit;
 mod scan;
