@@ -16,6 +16,7 @@ use crate::source::{self, Metadata, slugify};
 use crate::write::md;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -984,75 +985,109 @@ fn jekyll_fields(p: &Prepared) -> Fields {
     f
 }
 
-/// Liquid would run `{{ }}` and `{% %}` found in a post: wrap each in
-/// `{% raw %}`. (Liquid runs before Markdown, so code blocks need it too.)
+/// Wraps each Liquid tag or output (`{{ ... }}`, `{% ... %}`, or a lone
+/// opener) in `{% raw %}...{% endraw %}` so Jekyll shows it as text.
 pub fn escape_liquid(body: &str) -> String {
     if !body.contains("{{") && !body.contains("{%") {
         return body.to_owned();
     }
     let mut out = String::with_capacity(body.len() + 64);
-    let mut rest = body;
-    while let Some(i) = find_liquid_open(rest) {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let close = if tail.starts_with("{{") { "}}" } else { "%}" };
-        let line_end = tail.find('\n').unwrap_or(tail.len());
-        let span_end = tail[2..line_end]
-            .find(close)
-            .map(|j| j + 4)
-            .filter(|&end| !tail[..end].contains("endraw"))
-            .unwrap_or(2);
+    let mut find = Finders::new(body, &["{{", "{%", "}}", "%}", "\n"]);
+    let mut pos = 0;
+    while let Some(i) = find.first(&[0, 1], pos) {
+        out.push_str(&body[pos..i]);
+        let close = if body[i..].starts_with("{{") { 2 } else { 3 };
+        let line_end = find.next(4, i).unwrap_or(body.len());
+        // The whole `{{ ... }}` on its line, unless it holds `endraw`.
+        let end = find
+            .next(close, i + 2)
+            .filter(|&j| j < line_end)
+            .map(|j| j + 2)
+            .filter(|&end| !body[i..end].contains("endraw"))
+            .unwrap_or(i + 2);
         out.push_str("{% raw %}");
-        out.push_str(&tail[..span_end]);
+        out.push_str(&body[i..end]);
         out.push_str("{% endraw %}");
-        rest = &tail[span_end..];
+        pos = end;
     }
-    out.push_str(rest);
+    out.push_str(&body[pos..]);
     out
 }
 
-fn find_liquid_open(s: &str) -> Option<usize> {
-    find_first(s, "{{", "{%")
-}
-
-/// The first position of `a` or `b` in `s`.
-fn find_first(s: &str, a: &str, b: &str) -> Option<usize> {
-    match (s.find(a), s.find(b)) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, y) => x.or(y),
-    }
-}
-
-/// Hugo reads `{{<` and `{{%` as shortcodes: write them as Hugo's escaped
-/// form `{{</* ... */>}}`, which renders as the text.
+/// Writes text Hugo would read as a shortcode (`{{< x >}}`, `{{% x %}}`)
+/// in Hugo's escaped form `{{</* x */>}}`, which renders as the text; an
+/// opener without its closer on the line is broken with an entity.
 pub fn escape_hugo_shortcodes(body: &str) -> String {
     if !body.contains("{{<") && !body.contains("{{%") {
         return body.to_owned();
     }
     let mut out = String::with_capacity(body.len() + 16);
-    let mut rest = body;
-    while let Some(i) = find_first(rest, "{{<", "{{%") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let delim = if tail.starts_with("{{<") { '<' } else { '%' };
-        let end = if delim == '<' { '>' } else { '%' };
-        let close = format!("{end}}}}}");
-        let line_end = tail.find('\n').unwrap_or(tail.len());
-        match tail[3..line_end].find(&close) {
+    let mut find = Finders::new(body, &["{{<", "{{%", ">}}", "%}}", "\n"]);
+    let mut pos = 0;
+    while let Some(i) = find.first(&[0, 1], pos) {
+        out.push_str(&body[pos..i]);
+        let (open, close, which) = if body[i..].starts_with("{{<") {
+            ("{{<", ">}}", 2)
+        } else {
+            ("{{%", "%}}", 3)
+        };
+        let line_end = find.next(4, i).unwrap_or(body.len());
+        match find.next(which, i + 3).filter(|&j| j < line_end) {
             Some(j) => {
-                let inner = &tail[3..3 + j];
-                out.push_str(&format!("{{{{{delim}/*{inner}*/{end}}}}}"));
-                rest = &tail[3 + j + close.len()..];
+                let _ = write!(out, "{open}/*{}*/{close}", &body[i + 3..j]);
+                pos = j + 3;
             }
             None => {
-                // An unclosed opener: break it with an HTML entity.
                 out.push_str("{&#123;");
-                rest = &tail[2..];
+                pos = i + 2;
             }
         }
     }
-    out.push_str(rest);
+    out.push_str(&body[pos..]);
     out
+}
+
+/// Next-occurrence finders over one text, each remembering its last hit,
+/// so scans with a growing start position stay linear in total.
+struct Finders<'a> {
+    text: &'a str,
+    pats: Vec<&'a str>,
+    /// Per pattern: (searched from, first hit at or after it).
+    memo: Vec<Option<(usize, Option<usize>)>>,
+}
+
+impl<'a> Finders<'a> {
+    fn new(text: &'a str, pats: &[&'a str]) -> Finders<'a> {
+        Finders {
+            text,
+            pats: pats.to_vec(),
+            memo: vec![None; pats.len()],
+        }
+    }
+
+    /// First occurrence of pattern `k` at or after `from`.
+    fn next(&mut self, k: usize, from: usize) -> Option<usize> {
+        if let Some(Some((searched, hit))) = self.memo.get(k).copied()
+            && searched <= from
+            && hit.is_none_or(|h| h >= from)
+        {
+            return hit;
+        }
+        let hit = self
+            .text
+            .get(from..)
+            .and_then(|t| t.find(self.pats.get(k).copied().unwrap_or("\0")))
+            .map(|j| from + j);
+        if let Some(m) = self.memo.get_mut(k) {
+            *m = Some((from, hit));
+        }
+        hit
+    }
+
+    /// The earliest occurrence of any of the patterns `ks` at or after `from`.
+    fn first(&mut self, ks: &[usize], from: usize) -> Option<usize> {
+        ks.iter().filter_map(|&k| self.next(k, from)).min()
+    }
 }
 
 /// Whether the Markdown has raw HTML other than the `<!--more-->` marker.
@@ -1172,6 +1207,23 @@ mod tests {
             "see {{</* youtube x */>}} and {{%/* n */%}}"
         );
         assert_eq!(escape_hugo_shortcodes("{{< open"), "{&#123;< open");
+    }
+
+    #[test]
+    fn escapes_are_linear() {
+        let n = 200_000;
+        let inputs = [
+            "{{".repeat(n),
+            format!("{}{{{{%", "{{<".repeat(n)),
+            format!("{}\n}}}}", "{% x ".repeat(n)),
+            format!("{}>}}}}", "{{< ".repeat(n)),
+        ];
+        let start = std::time::Instant::now();
+        for text in &inputs {
+            assert!(escape_liquid(text).len() > text.len());
+            assert!(escape_hugo_shortcodes(text).len() >= text.len());
+        }
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
     }
 
     #[test]
