@@ -326,12 +326,13 @@ impl ChapterRef {
     }
 }
 
-/// The post's title, else its document title, its slug, a placeholder.
+/// The post's title, else its `title` directive's, its document title,
+/// its slug, a placeholder.
 fn post_title(post: &Converted) -> String {
     let from_doc = || {
-        post.document
-            .child(Kind::Title)
-            .map(Element::astext)
+        let directive = post.document.attrs.other.get("title").cloned();
+        directive
+            .or_else(|| post.document.child(Kind::Title).map(Element::astext))
             .filter(|t| !t.trim().is_empty())
     };
     post.meta

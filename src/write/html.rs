@@ -129,13 +129,17 @@ fn render_page(
         .map(String::as_str)
         .filter(|l| !l.trim().is_empty())
         .unwrap_or("en");
-    // The post's title, else the document title docutils found.
+    // The post's title, else the `title` directive's (docutils' `<title>`),
+    // else the document title docutils found.
     let title = match &meta.title {
         Some(t) => t.clone(),
-        None => doc
-            .child(Kind::Title)
-            .map(Element::astext)
-            .unwrap_or_default(),
+        None => match doc.attrs.other.get("title") {
+            Some(t) => t.clone(),
+            None => doc
+                .child(Kind::Title)
+                .map(Element::astext)
+                .unwrap_or_default(),
+        },
     };
     let date = meta.date_rfc3339();
     let meta_value = serde_json::to_value(meta)
