@@ -329,7 +329,7 @@ fn prepare(
     if let Some(l) = &entry.lang {
         parse.language = l.clone();
     }
-    let (mut doc, mut diags, markdown_body) = if markdown {
+    let (doc, mut diags, markdown_body) = if markdown {
         // A Markdown post is already Markdown: kept, links rewritten later.
         let doc = Element::new(crate::doctree::Kind::Document);
         (doc, Vec::new(), Some(post.body))
