@@ -604,7 +604,7 @@ fn scan_assets(root: &Path, target: Target) -> Result<Vec<Asset>, MigrateError> 
                 } else {
                     format!("{prefix}/{name}")
                 };
-                if path.is_dir() {
+                if super::is_real_dir(&path) {
                     stack.push((path, rel));
                 } else if path.is_file() {
                     let out = match target {

@@ -346,7 +346,7 @@ fn scan_rule(
         for name in names {
             let path = folder.join(&name);
             let Some(name) = name.to_str() else { continue };
-            if path.is_dir() {
+            if is_real_dir(&path) {
                 if !name.starts_with('.') {
                     let sub = if rel.is_empty() {
                         name.to_owned()
@@ -372,6 +372,12 @@ fn scan_rule(
         }
     }
     Ok(())
+}
+
+/// A folder that is not a symlink (as Python's `os.walk`, which Nikola
+/// uses, does not follow them; this also keeps symlink loops out).
+pub fn is_real_dir(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
 /// `a` + `b` as a URL folder without `.`, empty parts or edge slashes.
@@ -551,6 +557,18 @@ mod tests {
             ]
         );
         assert_eq!(site.conf.timezone, "Europe/Moscow");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let posts = dir.path().join("posts");
+        std::fs::create_dir_all(&posts).unwrap();
+        std::fs::write(posts.join("a.rst"), "x").unwrap();
+        std::os::unix::fs::symlink(&posts, posts.join("loop")).unwrap();
+        let site = discover(dir.path(), &Overrides::default()).unwrap();
+        assert_eq!(site.entries.len(), 1);
     }
 
     #[test]
