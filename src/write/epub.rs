@@ -414,8 +414,12 @@ fn fix_anchors(
         let ours = url.starts_with(&own) || (url.starts_with("chapter-") && url.contains('#'));
         if ours && !anchor_exists(url, &ch.file, anchors) {
             let (file, frag) = url.split_once('#').unwrap_or((url, ""));
-            let msg = format!("epub: link to missing anchor #{frag} goes to the post's start");
-            diags.push(Diagnostic::new(Level::Warning, msg, None));
+            // docutils' `#top` (contents backlinks) means the page start:
+            // exactly where it goes, so nothing is lost.
+            if frag.strip_prefix(ch.prefix.as_str()) != Some("top") {
+                let msg = format!("epub: link to missing anchor #{frag} goes to the post's start");
+                diags.push(Diagnostic::new(Level::Warning, msg, None));
+            }
             match file {
                 "" => {
                     out.push('#');
