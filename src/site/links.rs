@@ -65,21 +65,42 @@ pub struct LinkIndex {
     site_prefixes: Vec<String>,
     /// `POSTS`/`PAGES` source folders -> their URL folder (`post_path`).
     folders: HashMap<String, String>,
+    /// The path of SITE_URL (`/blog` for `https://x.org/blog/`), or `""`.
+    base_path: String,
     /// (`tag`/`category`, slugified name) -> the new site's term page.
     terms: HashMap<(String, String), String>,
 }
 
 impl LinkIndex {
     pub fn new(site_urls: &[&str], folders: HashMap<String, String>) -> LinkIndex {
+        let mut prefixes = Vec::new();
+        for u in site_urls.iter().map(|u| u.trim_end_matches('/')) {
+            // Old posts often link the other scheme of the same site.
+            let other = match u.split_once("://") {
+                Some(("https", rest)) => format!("http://{rest}"),
+                Some(("http", rest)) => format!("https://{rest}"),
+                _ => continue,
+            };
+            prefixes.push(u.to_owned());
+            prefixes.push(other);
+        }
+        let base_path = site_urls
+            .first()
+            .and_then(|u| u.split_once("://"))
+            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].trim_end_matches('/')))
+            .unwrap_or("")
+            .to_owned();
         LinkIndex {
-            site_prefixes: site_urls
-                .iter()
-                .map(|u| u.trim_end_matches('/').to_owned())
-                .filter(|u| u.contains("://"))
-                .collect(),
+            site_prefixes: prefixes,
+            base_path,
             folders,
             ..LinkIndex::default()
         }
+    }
+
+    /// A page's URL as links must write it (with the site's base path).
+    pub fn link_to(&self, page: &PageRef) -> String {
+        format!("{}{}", self.base_path, page.new_url)
     }
 
     pub fn add_page(&mut self, page: PageRef) {
@@ -164,6 +185,11 @@ impl LinkIndex {
     }
 
     fn resolve_path(&self, path: &str, frag: &str) -> Resolved {
+        // `/blog/posts/a/` on a site at `https://x.org/blog/`.
+        let path = match path.strip_prefix(self.base_path.as_str()) {
+            Some(rest) if !self.base_path.is_empty() && rest.starts_with('/') => rest,
+            _ => path,
+        };
         if let Some(&i) = url_keys(path).iter().find_map(|k| self.by_url.get(k)) {
             return Resolved::Page(i, frag.to_owned());
         }
@@ -404,7 +430,7 @@ fn rewrite_url(
     match index.resolve(url, cur.old_url, cur.lang) {
         Resolved::Page(i, frag) => {
             let page = index.pages.get(i)?;
-            let new = format!("{}{frag}", page.new_url);
+            let new = format!("{}{frag}", index.link_to(page));
             (new != url).then_some(new)
         }
         Resolved::Asset(path) => {
@@ -556,7 +582,7 @@ fn doc_role(
     };
     let page = index.pages.get(i)?;
     let shown = text.unwrap_or_else(|| page.title.clone());
-    let url = format!("{}{frag}", page.new_url);
+    let url = format!("{}{frag}", index.link_to(page));
     Some(
         Element::new(Kind::Reference)
             .with_attr("refuri", url)
@@ -589,7 +615,7 @@ mod tests {
 
     fn index() -> LinkIndex {
         let mut ix = LinkIndex::new(
-            &["https://example.com/blog/"],
+            &["https://example.com/"],
             HashMap::from([("posts".to_owned(), "blog".to_owned())]),
         );
         for (slug, lang, new) in [
@@ -630,7 +656,7 @@ mod tests {
             Resolved::Asset("/blog/".into())
         );
         assert_eq!(
-            r("https://example.com/blog/blog/a/index.html"),
+            r("https://example.com/blog/a/index.html"),
             Resolved::Page(0, "".into())
         );
         assert_eq!(
@@ -695,6 +721,41 @@ mod tests {
         assert_eq!(text, "[x](/blog/privet/)\n\n<link://slug/nope> link://");
         assert_eq!(f.broken.len(), 2);
         assert_eq!(f.broken[0].0, Some(3));
+    }
+
+    #[test]
+    fn site_in_a_subfolder() {
+        let mut ix = LinkIndex::new(&["https://x.org/blog/"], HashMap::new());
+        ix.add_page(PageRef {
+            old_url: "/posts/a/".into(),
+            new_url: "/posts/a/".into(),
+            slug: "a".into(),
+            title: "A".into(),
+            lang: None,
+            source: "posts/a.rst".into(),
+        });
+        for u in [
+            "/blog/posts/a/",
+            "http://x.org/blog/posts/a/",
+            "link://slug/a",
+        ] {
+            assert_eq!(
+                ix.resolve(u, "/posts/b/", None),
+                Resolved::Page(0, "".into()),
+                "{u}"
+            );
+        }
+        let mut doc = Element::new(Kind::Document)
+            .with_child(Element::new(Kind::Reference).with_attr("refuri", "link://slug/a"));
+        let cur = Current {
+            old_url: "/posts/b/",
+            lang: None,
+        };
+        rewrite(&mut doc, &ix, &cur, &|_| None);
+        assert_eq!(
+            doc.child(Kind::Reference).unwrap().get("refuri"),
+            Some("/blog/posts/a/")
+        );
     }
 
     #[test]
