@@ -100,7 +100,13 @@ impl LinkIndex {
 
     /// A page's URL as links must write it (with the site's base path).
     pub fn link_to(&self, page: &PageRef) -> String {
-        format!("{}{}", self.base_path, page.new_url)
+        self.with_base(&page.new_url)
+    }
+
+    /// A root-relative URL of the site as links write it: Nikola reads
+    /// `/images/a.png` relative to SITE_URL, the new engines do not.
+    pub fn with_base(&self, url: &str) -> String {
+        format!("{}{url}", self.base_path)
     }
 
     pub fn add_page(&mut self, page: PageRef) {
@@ -437,7 +443,7 @@ fn rewrite_url(
             if !f.assets.contains(&path) && index.is_asset(&path) {
                 f.assets.push(path.clone());
             }
-            let new = asset_url(&path).unwrap_or(path);
+            let new = asset_url(&path).unwrap_or_else(|| index.with_base(&path));
             (new != url).then_some(new)
         }
         Resolved::Thumbnail(path) => {
@@ -450,7 +456,7 @@ fn rewrite_url(
                     "thumbnail {url} (made by Nikola's build) written as the full image {path}"
                 ),
             ));
-            Some(asset_url(&path).unwrap_or(path))
+            Some(asset_url(&path).unwrap_or_else(|| index.with_base(&path)))
         }
         Resolved::Broken(why) => {
             f.broken.push((line, url.to_owned(), why));
@@ -756,6 +762,10 @@ mod tests {
             doc.child(Kind::Reference).unwrap().get("refuri"),
             Some("/blog/posts/a/")
         );
+        ix.add_asset("/images/x.png".into());
+        let mut img = Element::new(Kind::Image).with_attr("uri", "/images/x.png");
+        rewrite(&mut img, &ix, &cur, &|_| None);
+        assert_eq!(img.get("uri"), Some("/blog/images/x.png"));
     }
 
     #[test]
