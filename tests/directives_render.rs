@@ -786,8 +786,6 @@ fn epub_embeds_become_links() {
     }
 }
 
-// Markdown writer gaps (src/write/md.rs), for its owner.
-
 /// A nested line block's indentation survives CommonMark, which strips
 /// leading spaces of continuation lines (no-break spaces stay).
 #[test]
@@ -799,6 +797,8 @@ fn md_line_block_keeps_indentation() {
     let kept = out.md_html.contains("\u{a0}Indented") || out.md_html.contains("&nbsp;Indented");
     assert!(kept, "{}\n{}", out.md, out.md_html);
 }
+
+// Markdown writer gaps (src/write/md.rs), for its owner.
 
 /// A parsed literal keeps its inline markup (a `<pre>` with `<em>`), or
 /// says it was dropped.
@@ -833,4 +833,20 @@ fn raw_latex_is_dropped_loudly_in_markdown() {
     }
     let said = out.diags.iter().any(|d| d.message.contains("latex"));
     assert!(said, "{:?}", out.diags);
+}
+
+/// `:number-lines:` numbers are not part of the code: a fenced block
+/// copied from the page must run.
+#[test]
+#[ignore = "md: code :number-lines: puts the line numbers inside the fence"]
+fn md_numbered_code_has_no_numbers_in_the_fence() {
+    let out = run(
+        ".. code:: python\n   :number-lines:\n\n   x = 1\n   y = 2\n",
+        None,
+    );
+    assert!(
+        out.md.contains("```python\nx = 1\ny = 2\n```"),
+        "{}",
+        out.md
+    );
 }

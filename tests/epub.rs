@@ -308,6 +308,205 @@ fn fetch_images_failures_are_warnings() {
     assert!(!cache.exists() || std::fs::read_dir(&cache).expect("cache").count() == 0);
 }
 
+/// One post using every standard directive and role, and Nikola's: the
+/// book passes epubcheck, embeds become links and no text is lost.
+const EVERY_DIRECTIVE: &str = r#".. title: Every directive
+.. date: 2020-01-01
+
+.. contents:: Contents
+   :backlinks: top
+
+.. sectnum::
+
+.. header:: Header words
+
+.. footer:: Footer words
+
+.. meta::
+   :keywords: kw1, kw2
+
+.. role:: custom
+   :class: red
+
+.. role:: raw-html(raw)
+   :format: html
+
+.. role:: py(code)
+   :language: python
+
+.. default-role:: emphasis
+
+Admonitions
+===========
+
+.. note:: Note words.
+
+.. hint:: Hint words.
+
+.. danger:: Danger words.
+
+.. admonition:: Custom *Title*
+   :class: extra
+
+   Generic words.
+
+Blocks
+======
+
+.. topic:: Topic Title
+
+   Topic words.
+
+.. sidebar:: Sidebar Title
+   :subtitle: Sub
+
+   Sidebar words.
+
+.. line-block::
+
+   Line one
+      Line deeper
+
+.. parsed-literal::
+
+   parsed *emph* and `link <https://example.org/>`__
+
+.. code:: python
+   :number-lines:
+
+   x = 1 < 2
+
+.. math::
+   :name: eq-one
+
+   E = mc^2
+
+.. rubric:: Rubric words
+
+.. epigraph::
+
+   Epigraph words.
+
+   -- Author Name
+
+.. highlights::
+
+   Highlight words.
+
+.. pull-quote::
+
+   Pull words.
+
+.. compound::
+
+   Compound one::
+
+       literal
+
+   Compound two.
+
+.. container:: box
+
+   Container words.
+
+.. class:: special
+
+Classed words.
+
+Tables
+======
+
+.. table:: Table Caption
+   :widths: 30 70
+
+   =====  =====
+   Head1  Head2
+   =====  =====
+   cellA  cellB
+   =====  =====
+
+.. csv-table:: CSV Caption
+   :header: "Name", "Value"
+   :stub-columns: 1
+
+   "alpha", 1
+
+.. list-table:: List Caption
+   :header-rows: 1
+
+   * - HeadX
+     - HeadY
+   * - cellX
+     - cellY
+
+Inline
+======
+
+Roles: :emphasis:`em`, :strong:`strong`, :literal:`lit`, :code:`code`,
+:py:`print(1)`, :math:`a^2 < b`, :PEP:`8`, :RFC:`2822`, H\ :sub:`2`\ O,
+x\ :sup:`2`, :title-reference:`Book`, `default`, :custom:`custom words`,
+:raw-html:`<b>raw words</b>`, :doc:`other-post`, |name|, |copy|, Python_.
+
+.. |name| replace:: Replaced words
+.. |copy| unicode:: 0xA9
+.. _Python: https://www.python.org/
+
+Embeds
+======
+
+.. raw:: html
+
+   <span class="rawspan">Raw block words</span>
+
+.. youtube:: dQw4w9WgXcQ
+
+.. vimeo:: 20241459
+
+.. gist:: 2395294
+
+.. target-notes::
+"#;
+
+#[test]
+fn every_directive_in_a_valid_book() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let post = dir.path().join("every.rst");
+    std::fs::write(&post, EVERY_DIRECTIVE).expect("post");
+    let (bytes, diags) = book(std::slice::from_ref(&post), &EpubOptions::default());
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|(_, d)| d.level >= Level::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let files = unzip(&bytes);
+    let chapter = String::from_utf8_lossy(&files["OEBPS/chapter-001.xhtml"]).into_owned();
+    for words in [
+        "Note words.",
+        "Generic words.",
+        "Sidebar words.",
+        "Line deeper",
+        "<em>emph</em>",
+        "E = mc^2",
+        "Epigraph words.",
+        "Compound two.",
+        "Container words.",
+        "cellB",
+        "alpha",
+        "cellY",
+        "Replaced words",
+        "raw words",
+        "Raw block words",
+        "https://gist.github.com/2395294",
+        "https://player.vimeo.com/video/20241459",
+    ] {
+        assert!(chapter.contains(words), "{words:?} missing:\n{chapter}");
+    }
+    assert!(!chapter.contains("<script"), "{chapter}");
+    assert!(!chapter.contains("<iframe"), "{chapter}");
+    assert!(!chapter.contains("system-message"), "{chapter}");
+    assert_valid("every-directive", &bytes);
+}
+
 /// The unzipped text files of the single-post book, compared with
 /// `golden/epub/privet-mir/`.
 #[test]
