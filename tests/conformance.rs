@@ -133,6 +133,22 @@ fn rst_settings(settings: &BTreeMap<String, serde_json::Value>) -> rst::Settings
             "character_level_inline_markup" => {
                 set_bool(&mut out.character_level_inline_markup, value)
             }
+            "legacy_ids" => set_bool(&mut out.legacy_ids, value),
+            "auto_id_prefix" => {
+                if let Some(s) = value.as_str() {
+                    out.auto_id_prefix = s.to_owned();
+                }
+            }
+            "report_level" => {
+                if let Some(n) = value.as_u64().and_then(|n| u8::try_from(n).ok()) {
+                    out.report_level = n;
+                }
+            }
+            "syntax_highlight" => {
+                if let Some(s) = value.as_str() {
+                    out.syntax_highlight = s.to_owned();
+                }
+            }
             _ => {}
         }
     }

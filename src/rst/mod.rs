@@ -39,6 +39,17 @@ pub struct Settings {
     pub rfc_references: bool,
     /// docutils' `character_level_inline_markup`: markup inside words.
     pub character_level_inline_markup: bool,
+    /// docutils' `legacy_ids` (default on): implicit targets such as
+    /// section titles get ids at parse time.
+    pub legacy_ids: bool,
+    /// docutils' `auto_id_prefix`: `%` = derived from the element's
+    /// names or tag (`section-1`), anything else a fixed prefix (`id1`).
+    pub auto_id_prefix: String,
+    /// docutils' `report_level`: above 2, the `code` directive drops
+    /// lexer warnings instead of reporting them.
+    pub report_level: u8,
+    /// docutils' `syntax_highlight` (`long`, `short` or `none`).
+    pub syntax_highlight: String,
 }
 
 impl Default for Settings {
@@ -55,6 +66,10 @@ impl Default for Settings {
             pep_references: false,
             rfc_references: false,
             character_level_inline_markup: false,
+            legacy_ids: true,
+            auto_id_prefix: "%".to_owned(),
+            report_level: 2,
+            syntax_highlight: "long".to_owned(),
         }
     }
 }

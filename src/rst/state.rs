@@ -12,8 +12,11 @@ use std::collections::{HashMap, HashSet};
 /// What the registry remembers about the element holding a name.
 #[derive(Clone, Debug)]
 struct NameEntry {
-    /// The holder's first id; `None` once the name became a dupname.
+    /// The holder's first id (or its `.key` when it has no id, see
+    /// [`KEY`]); `None` once the name became a dupname.
     holder: Option<String>,
+    /// The holder's kind (for the id docutils gives it on a duplicate).
+    kind: Kind,
     explicit: bool,
     refuri: Option<String>,
     refname: Option<String>,
@@ -27,8 +30,9 @@ pub struct DocState<'s> {
     /// Per-prefix counters of automatic ids (`section-1`, `footnote-2`).
     auto_counters: HashMap<String, u32>,
     names: HashMap<String, NameEntry>,
-    /// Names to turn into dupnames, keyed by the holder's id.
-    fixups: HashMap<String, Vec<String>>,
+    /// Edits of earlier elements, keyed by the holder's id or key.
+    fixups: HashMap<String, Vec<Fixup>>,
+    key_counter: u32,
     /// Substitution definitions by name, with their internal key.
     substitution_defs: HashMap<String, String>,
     subdef_counter: u32,
@@ -57,6 +61,7 @@ impl<'s> DocState<'s> {
             auto_counters: HashMap::new(),
             names: HashMap::new(),
             fixups: HashMap::new(),
+            key_counter: 0,
             substitution_defs: HashMap::new(),
             subdef_counter: 0,
             current_line: None,
@@ -91,8 +96,10 @@ impl<'s> DocState<'s> {
         el.attrs.ids.last().cloned().unwrap_or_default()
     }
 
-    /// docutils' `document.create_id`.
+    /// docutils' `document.create_id` (`id_prefix` empty).
     fn create_id(&mut self, el: &Element) -> String {
+        let auto = self.settings.auto_id_prefix.as_str();
+        let pct = auto.ends_with('%');
         let mut base = String::new();
         for name in &el.attrs.names {
             base = make_id(name);
@@ -100,18 +107,17 @@ impl<'s> DocState<'s> {
                 return base;
             }
         }
-        let prefix = if !base.is_empty() {
-            format!("{base}-")
-        } else if let Some(d) = el
+        let dup = el
             .attrs
             .dupnames
             .first()
             .map(|d| make_id(d))
-            .filter(|d| !d.is_empty())
-        {
-            format!("{d}-")
-        } else {
-            format!("{}-", make_id(el.kind.name()))
+            .filter(|d| !d.is_empty());
+        let prefix = match (pct, dup) {
+            (true, _) if !base.is_empty() => format!("{base}-"),
+            (true, Some(d)) => format!("{d}-"),
+            (true, None) => format!("{}{}-", &auto[..auto.len() - 1], make_id(el.kind.name())),
+            (false, _) => auto.to_owned(),
         };
         let counter = self.auto_counters.entry(prefix.clone()).or_insert(0);
         loop {
@@ -134,23 +140,35 @@ impl<'s> DocState<'s> {
     }
 
     /// Registers an implicit target (section titles) as `note_implicit_target`.
+    /// Without `legacy_ids` the target gets no id here.
     pub fn note_implicit_target(&mut self, target: &mut Element) -> Option<Element> {
         let msg = self.note_names(target, false);
-        self.set_id(target);
+        if self.settings.legacy_ids {
+            self.set_id(target);
+        }
         self.register_holder(target);
         msg
     }
 
-    /// Points names that `target` now holds at its (first) id.
-    fn register_holder(&mut self, target: &Element) {
-        let Some(id) = target.attrs.ids.first() else {
-            return;
+    /// Points names that `target` now holds at its (first) id, or at an
+    /// internal key when it has none (fixups must still find it).
+    fn register_holder(&mut self, target: &mut Element) {
+        let id = match target.attrs.ids.first() {
+            Some(id) => id.clone(),
+            None if target.attrs.names.is_empty() => return,
+            None => {
+                self.key_counter += 1;
+                let key = format!("#{}", self.key_counter);
+                target.set(KEY, key.clone());
+                key
+            }
         };
         for name in &target.attrs.names {
             if let Some(e) = self.names.get_mut(name)
                 && e.holder.as_deref() == Some("")
             {
                 e.holder = Some(id.clone());
+                e.kind = target.kind;
             }
         }
     }
@@ -178,6 +196,7 @@ impl<'s> DocState<'s> {
         NameEntry {
             // "" = this node, id not assigned yet (filled by register_holder)
             holder: Some(node.attrs.ids.first().cloned().unwrap_or_default()),
+            kind: node.kind,
             explicit,
             refuri: node.get("refuri").map(str::to_owned),
             refname: node.get("refname").map(str::to_owned),
@@ -211,10 +230,7 @@ impl<'s> DocState<'s> {
                 text = format!("Duplicate explicit target name: \"{name}\".");
                 dupname(node, name);
                 if let Some(h) = &old.holder {
-                    self.fixups
-                        .entry(h.clone())
-                        .or_default()
-                        .push(name.to_owned());
+                    self.fixup(h, Fixup::Dupname(name.to_owned()));
                     if let Some(e) = self.names.get_mut(name) {
                         e.holder = None;
                     }
@@ -225,10 +241,7 @@ impl<'s> DocState<'s> {
                 if let Some(h) = &old.holder {
                     level = Some(Level::Info);
                     text = format!("Target name overrides implicit target name \"{name}\".");
-                    self.fixups
-                        .entry(h.clone())
-                        .or_default()
-                        .push(name.to_owned());
+                    self.fixup(h, Fixup::Dupname(name.to_owned()));
                 }
             }
         } else {
@@ -238,12 +251,18 @@ impl<'s> DocState<'s> {
             if let Some(h) = &old.holder
                 && !old.explicit
             {
-                self.fixups
-                    .entry(h.clone())
-                    .or_default()
-                    .push(name.to_owned());
+                self.fixup(h, Fixup::Dupname(name.to_owned()));
                 if let Some(e) = self.names.get_mut(name) {
                     e.holder = None;
+                }
+                // docutils sets the old node's id now, "to get running
+                // numbers right" (a no-op when it has one)
+                if h.starts_with('#') {
+                    let mut old_node = Element::new(old.kind);
+                    old_node.attrs.dupnames.push(name.to_owned());
+                    let id = self.create_id(&old_node);
+                    self.ids.insert(id.clone());
+                    self.fixup(h, Fixup::Id(id));
                 }
             }
         }
@@ -268,7 +287,7 @@ impl<'s> DocState<'s> {
         let key = format!(".subdef{}", self.subdef_counter);
         def.set(".subdef", key.clone());
         let msg = if let Some(old) = self.substitution_defs.get(&name).cloned() {
-            self.fixups.entry(old).or_default().push(name.clone());
+            self.fixup(&old, Fixup::Dupname(name.clone()));
             Some(self.system_message(
                 Level::Error,
                 &format!("Duplicate substitution definition name: \"{name}\"."),
@@ -282,7 +301,11 @@ impl<'s> DocState<'s> {
         msg
     }
 
-    /// Applies the recorded dupname edits to earlier elements, in one walk.
+    fn fixup(&mut self, key: &str, f: Fixup) {
+        self.fixups.entry(key.to_owned()).or_default().push(f);
+    }
+
+    /// Applies the recorded edits to earlier elements, in one walk.
     pub fn apply_fixups(&mut self, doc: &mut Element) {
         if self.fixups.is_empty() {
             strip_internal(doc);
@@ -292,16 +315,24 @@ impl<'s> DocState<'s> {
         doc.walk_mut(&mut |el| {
             let key = el
                 .get(".subdef")
+                .or_else(|| el.get(KEY))
                 .map(str::to_owned)
                 .or_else(|| el.attrs.ids.first().cloned());
-            if let Some(names) = key.and_then(|k| fixups.get(&k)) {
-                for n in names {
-                    if el.kind == Kind::SubstitutionDefinition || el.attrs.names.contains(n) {
-                        dupname(el, n);
+            if let Some(edits) = key.and_then(|k| fixups.get(&k)) {
+                for f in edits {
+                    match f {
+                        Fixup::Dupname(n) => {
+                            if el.kind == Kind::SubstitutionDefinition || el.attrs.names.contains(n)
+                            {
+                                dupname(el, n);
+                            }
+                        }
+                        Fixup::Id(id) => el.attrs.ids.push(id.clone()),
                     }
                 }
             }
             el.remove(".subdef");
+            el.remove(KEY);
         });
     }
 
@@ -335,7 +366,18 @@ impl<'s> DocState<'s> {
 fn strip_internal(doc: &mut Element) {
     doc.walk_mut(&mut |el| {
         el.remove(".subdef");
+        el.remove(KEY);
     });
+}
+
+/// Internal attribute naming an id-less name holder (`legacy_ids` off).
+const KEY: &str = ".key";
+
+/// An edit of an earlier element, applied by [`DocState::apply_fixups`].
+#[derive(Clone, Debug)]
+enum Fixup {
+    Dupname(String),
+    Id(String),
 }
 
 /// Whether docutils' content model of `kind` holds body elements: only
