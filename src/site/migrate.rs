@@ -112,7 +112,7 @@ pub fn migrate(
     let prepared: Vec<Result<Prepared, Box<PostReport>>> = site
         .entries
         .par_iter()
-        .map(|e| prepare(site, e, opts, &tz, &translated))
+        .map(|e| guarded(site, e, || prepare(site, e, opts, &tz, &translated)))
         .collect();
 
     let assets = scan_assets(&site.root, opts.target)?;
@@ -125,7 +125,10 @@ pub fn migrate(
     let rendered: Vec<Result<Rendered, Box<PostReport>>> = prepared
         .into_par_iter()
         .map(|p| {
-            let r = p.map(|p| render(p, &index, &asset_src, opts));
+            let r = p.and_then(|p| {
+                let entry = p.entry.clone();
+                guarded(site, &entry, || Ok(render(p, &index, &asset_src, opts)))
+            });
             tick();
             r
         })
@@ -247,6 +250,26 @@ pub fn migrate(
     write_atomic(&out, &root, "report.md", &Content::Text(md_report))?;
     write_atomic(&out, &root, "report.json", &Content::Text(json_report))?;
     Ok(Outcome { report, files })
+}
+
+/// Runs one post's step; a panic (a bug of ours on some input) fails
+/// that post only, as the issue asks of bad posts.
+fn guarded<T>(
+    site: &Site,
+    entry: &Entry,
+    step: impl FnOnce() -> Result<T, Box<PostReport>>,
+) -> Result<T, Box<PostReport>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let mut report = PostReport::new(rel_source(&site.root, &entry.path), entry.kind);
+        report.lang = entry.lang.clone();
+        report.error = Some(format!("internal error (please report it): {what}"));
+        Err(Box::new(report))
+    })
 }
 
 /// OUT as an absolute path without symlinks (it may not exist yet).
@@ -1224,6 +1247,27 @@ mod tests {
             assert!(escape_hugo_shortcodes(text).len() >= text.len());
         }
         assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn a_panic_fails_one_post() {
+        let site = Site {
+            root: PathBuf::from("/site"),
+            conf: super::super::SiteConf::default(),
+            entries: Vec::new(),
+        };
+        let entry = Entry {
+            path: PathBuf::from("/site/posts/a.rst"),
+            kind: EntryKind::Post,
+            dest_folder: "posts".into(),
+            template: String::new(),
+            lang: None,
+            original: None,
+        };
+        let r: Result<(), _> = guarded(&site, &entry, || panic!("boom"));
+        let err = r.unwrap_err();
+        assert_eq!(err.source, "posts/a.rst");
+        assert!(err.error.unwrap().contains("boom"));
     }
 
     #[test]
