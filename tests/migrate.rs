@@ -604,9 +604,18 @@ fn rerun_is_identical_and_site_untouched() {
         let out = tmp.path().join(to);
         migrate(&site, &out, to, &[]);
         let first = snapshot(&out);
+        let report = out.join("report.md");
+        let mtime = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+        let before_mtime = mtime(&report);
+        std::thread::sleep(std::time::Duration::from_millis(20));
         let o = migrate(&site, &out, to, &[]);
         assert_eq!(first, snapshot(&out), "{to}: re-run changes nothing");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("0 files written"));
+        assert_eq!(
+            mtime(&report),
+            before_mtime,
+            "{to}: unchanged files are not rewritten"
+        );
+        assert!(o.stderr.is_empty(), "quiet when not on a terminal");
     }
     assert_eq!(before, snapshot(&site), "the site is never written");
 }

@@ -102,7 +102,7 @@ pub fn execute(args: &MigrateArgs) -> Result<i32> {
         text.push('\n');
         text.push_str(&report.markdown());
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    } else if !args.quiet {
+    } else if !args.quiet && std::io::stderr().is_terminal() {
         eprintln!(
             "postconv: {} posts, {} pages to {} in {}: {} failed, {} compromises, {} broken links, {} warnings ({} files written, {} unchanged); see {}",
             t.posts,
