@@ -60,7 +60,7 @@ pub fn hugo(info: &ScaffoldInfo) -> Vec<(String, String)> {
 }
 
 const HUGO_BASEOF: &str = r#"<!DOCTYPE html>
-<html lang="{{ .Site.LanguageCode | default "en" }}">
+<html lang="{{ .Site.Language.Lang }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
