@@ -129,18 +129,7 @@ fn render_page(
         .map(String::as_str)
         .filter(|l| !l.trim().is_empty())
         .unwrap_or("en");
-    // The post's title, else the `title` directive's (docutils' `<title>`),
-    // else the document title docutils found.
-    let title = match &meta.title {
-        Some(t) => t.clone(),
-        None => match doc.attrs.other.get("title") {
-            Some(t) => t.clone(),
-            None => doc
-                .child(Kind::Title)
-                .map(Element::astext)
-                .unwrap_or_default(),
-        },
-    };
+    let title = page_title(doc, meta);
     let date = meta.date_rfc3339();
     let meta_value = serde_json::to_value(meta)
         .map(|v| json_to_value(&v))
@@ -169,6 +158,19 @@ fn render_page(
     ctx.insert("date", Value::from(date));
     let source = opts.template.as_deref().unwrap_or(PAGE_TEMPLATE);
     env.render_str(source, Value::from(ctx))
+}
+
+/// The page's `<title>`: the post's title, else the document title.
+/// (docutils prefers the `title` directive's and falls back to the source's
+/// file name; but `templates/page.html` writes the `<h1>` whenever this is
+/// set, so those wait for it to test `title_html` instead.)
+fn page_title(doc: &Element, meta: &Metadata) -> String {
+    let nonempty = |t: &String| !t.trim().is_empty();
+    meta.title
+        .clone()
+        .filter(nonempty)
+        .or_else(|| doc.child(Kind::Title).map(Element::astext))
+        .unwrap_or_default()
 }
 
 /// serde_json to minijinja (minijinja is built without its serde feature).
