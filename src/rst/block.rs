@@ -164,6 +164,9 @@ pub struct Parser<'a, 's> {
     /// Kind of the element a running directive's output goes into
     /// (docutils' `state_machine.node`).
     directive_parent: Kind,
+    /// docutils' state-machine line while the running directive runs (the
+    /// end of its block): the line of messages about its nodes.
+    pub(crate) directive_line: u32,
     /// The document-level machine is in a list-continuation loop (a nested
     /// state machine in docutils), so its reported line stays put.
     frozen: bool,
@@ -350,6 +353,7 @@ impl<'a, 's> Parser<'a, 's> {
             pending_input: None,
             top_line: 1,
             directive_parent: Kind::Document,
+            directive_line: 0,
             frozen: false,
         }
     }

@@ -420,8 +420,14 @@ impl Directive {
             return;
         };
         node.attrs.names.push(fully_normalize_name(&name));
+        // The node has no line yet in docutils: a duplicate-name message
+        // takes the state machine's line.
+        let line = node.line.take();
+        let cur = parser.state.current_line.replace(parser.directive_line);
+        let msg = parser.state.note_explicit_target(node);
+        (node.line, parser.state.current_line) = (line, cur);
         // docutils drops the message where the content model has no room.
-        if let Some(m) = parser.state.note_explicit_target(node)
+        if let Some(m) = msg
             && super::state::accepts_body(node.kind)
         {
             node.push(m);

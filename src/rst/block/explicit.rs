@@ -528,14 +528,15 @@ impl Parser<'_, '_> {
             block_text,
             substitution,
         };
-        let saved = self.directive_parent;
+        let saved = (self.directive_parent, self.directive_line);
         self.directive_parent = m.parent().kind;
+        self.directive_line = m.current_lineno();
         self.state.current_line = Some(self.report_line(m));
         // a directive level costs two depth units: its frames are the largest
         self.depth += 1;
         let nodes = directives::run(self, call);
         self.depth -= 1;
-        self.directive_parent = saved;
+        (self.directive_parent, self.directive_line) = saved;
         let bf = b.blank_finish || m.line(m.pos).is_none_or(is_blank);
         (nodes, bf)
     }
