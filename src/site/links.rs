@@ -211,6 +211,11 @@ impl LinkIndex {
         if path == "/" || path == "/index.html" {
             return Resolved::External;
         }
+        if path.starts_with("/galleries/") {
+            return Resolved::Broken(format!(
+                "{path}: Nikola's gallery pages are not migrated (their images are copied)"
+            ));
+        }
         Resolved::Broken(format!("no page or file at {path}"))
     }
 
@@ -246,6 +251,11 @@ impl LinkIndex {
             } else {
                 format!("/{dest}/")
             });
+        }
+        if kind == "gallery" {
+            return Resolved::Broken(format!(
+                "link://gallery/{name}: Nikola's gallery pages are not migrated (their images are copied)"
+            ));
         }
         if kind == "listing" || kind == "listing_source" {
             // The source file is copied; Nikola's highlighted page is not made.
