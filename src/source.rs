@@ -17,21 +17,23 @@ pub use slug::slugify;
 use crate::doctree::{Diagnostic, Level};
 use jiff::ZonedDateTime as Zoned;
 use jiff::tz::TimeZone;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A post's metadata, from a Nikola header, front matter or a `.meta` file.
-#[derive(Clone, Debug, Default, Serialize)]
+/// It round-trips through JSON (`-t json`), so writers can be fed from it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Metadata {
     pub title: Option<String>,
     pub slug: Option<String>,
     /// The date with its zone; naive dates take the configured time zone.
     /// Serialized as RFC 3339 (`2014-11-13T16:59:00+03:00`).
-    #[serde(serialize_with = "ser_date")]
+    #[serde(serialize_with = "ser_date", deserialize_with = "de_date")]
     pub date: Option<Zoned>,
     /// Only when the post says so (Nikola would default it to `date`).
-    #[serde(serialize_with = "ser_date")]
+    #[serde(serialize_with = "ser_date", deserialize_with = "de_date")]
     pub updated: Option<Zoned>,
     /// Split on commas, trimmed, empty and repeated tags dropped, in order.
     pub tags: Vec<String>,
@@ -69,6 +71,15 @@ fn ser_date<S: Serializer>(date: &Option<Zoned>, s: S) -> Result<S::Ok, S::Error
     match date {
         Some(z) => s.serialize_some(&date::rfc3339(z)),
         None => s.serialize_none(),
+    }
+}
+
+fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Zoned>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        Some(text) => date::parse_date(&text, &jiff::tz::TimeZone::UTC)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid date {text:?}"))),
+        None => Ok(None),
     }
 }
 
