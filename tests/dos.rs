@@ -654,11 +654,14 @@ fn many_directives() {
 fn fuzz_regressions() {
     let _guard = serial();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
+    let entries = std::fs::read_dir(&dir).expect("tests/fuzz-regressions/ exists");
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
+    assert!(
+        !paths.is_empty(),
+        "no regression inputs in {}",
+        dir.display()
+    );
     for path in paths.iter().filter(|p| p.is_file()) {
         let bytes = std::fs::read(path).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes).into_owned();
