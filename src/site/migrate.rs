@@ -214,12 +214,6 @@ pub fn migrate(
             "conf.py: {name} is computed, not a literal; Nikola's default was used"
         ));
     }
-    let skipped = site.entries.len() - site.entries.iter().filter(|e| e.is_rest()).count();
-    if skipped > 0 {
-        report.notes.push(format!(
-            "{skipped} source files are not reStructuredText and were not converted"
-        ));
-    }
     report.totals.files_copied = plan
         .files
         .iter()
@@ -557,9 +551,13 @@ fn output_path(
         };
         return format!("{dir}/_index{lang}.md");
     }
-    // `index.md` / `_index.md` mean bundles and sections to Hugo.
-    if matches!(name.as_str(), "index" | "_index") {
+    // `index.md` / `_index.md` mean bundles and sections to Hugo; the
+    // engines skip `.x` (and Jekyll `_x`) files; `report.md` is ours.
+    if matches!(name.as_str(), "index" | "_index" | "report") {
         name.push_str("-page");
+    }
+    if name.starts_with(['.', '_']) {
+        name.insert_str(0, "page");
     }
     let folder = safe_folder(&entry.dest_folder);
     let join = |dir: &str, file: String| {
