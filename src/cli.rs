@@ -93,6 +93,8 @@ pub struct ConvertArgs {
 pub enum FromArg {
     Post,
     Rst,
+    /// postconv's own JSON (the output of `-t json`).
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -268,6 +270,7 @@ fn pipeline_options(args: &ConvertArgs) -> Result<Options> {
     let mut opts = Options::for_input(match args.from {
         FromArg::Post => InputKind::Post,
         FromArg::Rst => InputKind::Rst,
+        FromArg::Json => InputKind::Json,
     });
     opts.stage = match args.stage {
         StageArg::Parse => Stage::Parse,

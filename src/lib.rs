@@ -22,6 +22,8 @@ pub enum InputKind {
     #[default]
     Post,
     Rst,
+    /// postconv's own JSON (`-t json` output): metadata and doctree, as is.
+    Json,
 }
 
 /// How far the pipeline runs.
@@ -58,6 +60,28 @@ impl Options {
     }
 }
 
+/// Reads `-t json` output back: the extension point for tools that change
+/// the tree between postconv runs.
+fn read_json(text: &str, path: Option<&Path>) -> Result<Converted, source::SourceError> {
+    #[derive(serde::Deserialize)]
+    struct JsonDoc {
+        #[serde(default)]
+        meta: Metadata,
+        document: Element,
+    }
+    let doc: JsonDoc = serde_json::from_str(text).map_err(|e| source::SourceError::Metadata {
+        path: path.map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string()),
+        line: e.line(),
+        message: format!("invalid postconv JSON: {e}"),
+    })?;
+    Ok(Converted {
+        meta: doc.meta,
+        document: doc.document,
+        diagnostics: Vec::new(),
+        line_offset: 0,
+    })
+}
+
 /// A converted post: its metadata, its tree and everything reported.
 #[derive(Clone, Debug)]
 pub struct Converted {
@@ -65,6 +89,9 @@ pub struct Converted {
     pub document: Element,
     /// Diagnostics with line numbers of the input file.
     pub diagnostics: Vec<Diagnostic>,
+    /// Lines before the reST body (the metadata header): element lines in
+    /// `document` are body lines; add this for file lines.
+    pub line_offset: u32,
 }
 
 /// Runs the reading half of the pipeline on one input text. `path` is
@@ -80,6 +107,7 @@ pub fn convert(
             (post.meta, post.body, post.body_line_offset, diags)
         }
         InputKind::Rst => (Metadata::default(), text.to_owned(), 0, Vec::new()),
+        InputKind::Json => return read_json(text, path),
     };
     let parsed = rst::parse(&body, &opts.parse);
     let mut document = parsed.document;
@@ -97,5 +125,6 @@ pub fn convert(
         meta,
         document,
         diagnostics,
+        line_offset: line_offset as u32,
     })
 }

@@ -114,6 +114,7 @@ fn writers_from_json_doctree_match_goldens() {
             meta: doc.meta,
             document: doc.document,
             diagnostics: Vec::new(),
+            line_offset: 0,
         };
         for format in [Format::Md, Format::Html] {
             let golden = Path::new("golden")

@@ -139,14 +139,9 @@ pub fn convert_post(
         opts.parse.base_dir = Some(parent.unwrap_or(Path::new(".")).to_path_buf());
     }
     let path = (!stdin).then_some(path);
-    let offset = match opts.input {
-        crate::InputKind::Post => {
-            let (post, _) = crate::source::read_post(text, path, &opts.read)?;
-            u32::try_from(post.body_line_offset).unwrap_or(0)
-        }
-        crate::InputKind::Rst => 0,
-    };
-    Ok((crate::convert(text, path, &opts)?, offset))
+    let conv = crate::convert(text, path, &opts)?;
+    let offset = conv.line_offset;
+    Ok((conv, offset))
 }
 
 /// A file, or standard input for `-`.
