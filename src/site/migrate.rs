@@ -1248,6 +1248,62 @@ mod tests {
     }
 
     #[test]
+    fn output_paths() {
+        let entry = |dest: &str, kind, lang: Option<&str>| Entry {
+            path: PathBuf::from("/s/x.rst"),
+            kind,
+            dest_folder: dest.into(),
+            template: String::new(),
+            lang: lang.map(str::to_owned),
+            original: None,
+        };
+        let mut meta = Metadata::default();
+        let opts = |target| MigrateOptions {
+            target,
+            out: PathBuf::from("/o"),
+            bundles: false,
+            front_matter: FrontMatterFormat::Yaml,
+            transliterate_slugs: false,
+            dry_run: false,
+        };
+        let (hugo, jekyll) = (opts(Target::Hugo), opts(Target::Jekyll));
+        let post = entry("posts", EntryKind::Post, None);
+        let ru = entry("posts", EntryKind::Post, Some("ru"));
+        let page = entry("", EntryKind::Page, None);
+        let op = output_path;
+        assert_eq!(op(&post, &meta, "a", &hugo, false), "content/posts/a.md");
+        assert_eq!(
+            op(&ru, &meta, "a", &hugo, true),
+            "content/posts/a/index.ru.md"
+        );
+        assert_eq!(op(&page, &meta, "index", &hugo, false), "content/_index.md");
+        assert_eq!(
+            op(&ru, &meta, "index", &hugo, false),
+            "content/posts/_index.ru.md"
+        );
+        assert_eq!(
+            op(&post, &meta, "../../x", &hugo, false),
+            "content/posts/page..-..-x.md"
+        );
+        assert_eq!(
+            op(&post, &meta, "a", &jekyll, false),
+            "posts/a.md",
+            "no date"
+        );
+        meta.date = crate::source::parse_date("2014-11-13 23:59", &jiff::tz::TimeZone::UTC);
+        assert_eq!(
+            op(&ru, &meta, "a", &jekyll, false),
+            "_posts/2014-11-13-a.ru.md"
+        );
+        assert_eq!(op(&page, &meta, "report", &jekyll, false), "report-page.md");
+        assert_eq!(
+            op(&page, &meta, "_config", &jekyll, false),
+            "page_config.md"
+        );
+        assert_eq!(op(&page, &meta, "index", &jekyll, false), "index-page.md");
+    }
+
+    #[test]
     fn a_panic_fails_one_post() {
         let site = Site {
             root: PathBuf::from("/site"),
