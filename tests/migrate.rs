@@ -676,3 +676,26 @@ fn a_bad_post_fails_alone() {
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(json["totals"]["failed"], 2);
 }
+
+#[test]
+fn naive_dates_take_the_time_zone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = make_site(tmp.path());
+    let out = tmp.path().join("out");
+    migrate(&site, &out, "hugo", &["--timezone", "Europe/Moscow"]);
+    let privet = std::fs::read_to_string(out.join("content/posts/привет-мир.md")).unwrap();
+    assert!(
+        privet.contains("date: 2014-11-13T16:59:00+03:00"),
+        "{privet}"
+    );
+    // A date with its own offset keeps it.
+    let sink = std::fs::read_to_string(out.join("content/posts/kitchen-sink.md")).unwrap();
+    assert!(sink.contains("date: 2017-12-15T15:40:44+03:00"));
+    let out = tmp.path().join("jekyll");
+    migrate(&site, &out, "jekyll", &["--timezone", "America/New_York"]);
+    let privet = std::fs::read_to_string(out.join("_posts/2014-11-13-привет-мир.md")).unwrap();
+    assert!(
+        privet.contains("date: 2014-11-13 16:59:00 -0500"),
+        "{privet}"
+    );
+}
