@@ -748,13 +748,14 @@ impl<'a, 'd> Writer<'a, 'd> {
         out.push(div(attr_with(e, &[class]), blocks));
     }
 
-    /// Inline markup where a block belongs: a `Plain` of it.
+    /// Inline markup where a block belongs (a linked image, a stray
+    /// label): a paragraph of it, as pandoc's reader makes images.
     fn stray_inline(&mut self, e: &'a Element, out: &mut Vec<Block>) {
         let mut inl = Vec::new();
         self.inline_element(e, &mut inl);
         trim(&mut inl);
         if !inl.is_empty() {
-            out.push(Block::Plain(inl));
+            out.push(Block::Para(inl));
         }
     }
 
@@ -1886,6 +1887,45 @@ mod tests {
             .join()
             .expect("no overflow");
         assert!(out.contains("BulletList"));
+    }
+
+    fn from_rst(text: &str) -> serde_json::Value {
+        let opts = crate::Options::for_input(crate::InputKind::Rst);
+        let conv = crate::convert(text, None, &opts).expect("convert");
+        let mut diags = Vec::new();
+        let out = write(&conv.document, &conv.meta, &mut diags);
+        serde_json::from_str(&out).expect("json")
+    }
+
+    #[test]
+    fn linked_images_are_links_around_images() {
+        let v = from_rst(
+            ".. image:: a.png\n   :target: http://x.org/\n   :width: 10px\n\n\
+             See |s|.\n\n.. |s| image:: s.png\n   :target: http://s.org/\n",
+        );
+        let b = &v["blocks"];
+        assert_eq!(b[0]["t"], "Para");
+        let link = &b[0]["c"][0];
+        assert_eq!(link["t"], "Link");
+        assert_eq!(link["c"][2][0], "http://x.org/");
+        assert_eq!(link["c"][1][0]["t"], "Image");
+        assert_eq!(
+            link["c"][1][0]["c"][0][2][0],
+            serde_json::json!(["width", "10px"])
+        );
+        let sub = &b[1]["c"][2];
+        assert_eq!(sub["t"], "Link");
+        assert_eq!(sub["c"][1][0]["c"][2][0], "s.png");
+    }
+
+    #[test]
+    fn document_title_and_docinfo_are_metadata() {
+        let v = from_rst("=====\nTitle\n=====\n\n:Author: Jo\n:Date: 2020\n\nBody.\n");
+        assert_eq!(v["meta"]["title"]["c"][0]["c"], "Title");
+        assert_eq!(v["meta"]["author"]["c"][0]["c"][0]["c"], "Jo");
+        assert_eq!(v["meta"]["date"]["t"], "MetaInlines");
+        // The docinfo stays visible, as in docutils' HTML.
+        assert_eq!(v["blocks"][0]["c"][0][1][0], "docinfo");
     }
 
     #[test]
