@@ -990,21 +990,26 @@ impl<'a, 'd> Writer<'a, 'd> {
     fn literal_block(&mut self, e: &'a Element) -> Block {
         let code = has_class(e, "code");
         let mut text = String::new();
-        let mut numbered = false;
+        let mut first_line: Option<String> = None;
         for child in &e.children {
             match child {
                 Node::Text(t) => text.push_str(t),
                 // Line numbers are not part of the code.
                 Node::Element(c) if code && c.kind == Kind::Inline && c.attrs.classes == ["ln"] => {
-                    numbered = true;
+                    if first_line.is_none() {
+                        first_line = Some(c.astext().trim().to_owned());
+                    }
                 }
                 Node::Element(c) => text.push_str(&c.astext()),
             }
         }
         let mut a = attr(e);
         a.1.retain(|c| c != "code");
-        if numbered {
+        if let Some(start) = first_line {
             a.1.push("numberLines".into());
+            if start != "1" && !start.is_empty() {
+                a.2.push(("startFrom".into(), start));
+            }
         }
         Block::CodeBlock(a, text)
     }
@@ -1926,6 +1931,19 @@ mod tests {
         assert_eq!(v["meta"]["date"]["t"], "MetaInlines");
         // The docinfo stays visible, as in docutils' HTML.
         assert_eq!(v["blocks"][0]["c"][0][1][0], "docinfo");
+    }
+
+    #[test]
+    fn numbered_code_keeps_code_and_start() {
+        let v = from_rst(".. code:: python\n   :number-lines: 5\n\n   x = 1\n   y = 2\n");
+        let code = &v["blocks"][0];
+        assert_eq!(code["t"], "CodeBlock");
+        assert_eq!(
+            code["c"][0][1],
+            serde_json::json!(["python", "numberLines"])
+        );
+        assert_eq!(code["c"][0][2], serde_json::json!([["startFrom", "5"]]));
+        assert_eq!(code["c"][1], "x = 1\ny = 2");
     }
 
     #[test]
