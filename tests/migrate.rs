@@ -477,6 +477,10 @@ fn check_report(out: &Path, hugo: bool) {
             .iter()
             .any(|c| c["construct"] == "definition list")
     );
+    assert_eq!(
+        sink["assets"],
+        serde_json::json!(["/images/picture.png", "/images/figure.png"])
+    );
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("**broken link** `link://slug/nope`"));
 }

@@ -752,6 +752,7 @@ fn render(
             .compromises
             .push(Compromise::from_message(line, &what));
     }
+    p.report.assets = found.assets.clone();
     let mut extra = Vec::new();
     let images: Vec<&String> = found
         .assets

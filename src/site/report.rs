@@ -47,6 +47,9 @@ pub struct PostReport {
     /// Output path relative to OUT.
     pub output: String,
     pub draft: bool,
+    /// Copied files the post uses (`/images/a.png`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     pub compromises: Vec<Compromise>,
@@ -65,6 +68,7 @@ impl PostReport {
             new_url: String::new(),
             output: String::new(),
             draft: false,
+            assets: Vec::new(),
             error: None,
             compromises: Vec::new(),
             broken_links: Vec::new(),
