@@ -350,6 +350,7 @@ fn chapter_body(
 ) -> Result<(String, HashSet<String>), EpubError> {
     let mut doc = post.document.clone();
     fix_raw_html(&mut doc, ch.line_offset, diags);
+    math_as_source(&mut doc, ch.line_offset, diags);
     let opts = html::Options {
         standalone: false,
         template: None,
@@ -458,6 +459,32 @@ fn fix_raw_html(doc: &mut Element, line_offset: u32, diags: &mut Vec<Diagnostic>
         }
         e.children = vec![Node::Text(fixed)];
     });
+}
+
+/// EPUB readers run no MathJax: math is shown as its LaTeX source, block
+/// math preformatted so that multi-line environments keep their lines.
+/// One note per chapter says so.
+fn math_as_source(doc: &mut Element, line_offset: u32, diags: &mut Vec<Diagnostic>) {
+    let mut count = 0usize;
+    let mut first_line = None;
+    doc.walk_mut(&mut |e| {
+        let kind = match e.kind {
+            Kind::MathBlock => Kind::LiteralBlock,
+            Kind::Math => Kind::Literal,
+            _ => return,
+        };
+        count += 1;
+        first_line = first_line.or(e.line);
+        let source = e.astext();
+        e.kind = kind;
+        e.attrs.classes.insert(0, "math".to_owned());
+        e.children = vec![Node::Text(source)];
+    });
+    if count > 0 {
+        let msg = format!("epub: {count} math formula(s) shown as LaTeX source");
+        let line = first_line.map(|l| l.saturating_add(line_offset));
+        diags.push(Diagnostic::new(Level::Info, msg, line));
+    }
 }
 
 /// The chapter's sections for the table of contents, down to `depth`.

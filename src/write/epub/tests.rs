@@ -252,3 +252,25 @@ fn only_post_paths_map_to_chapters() {
     // A missing anchor in a book post: its start.
     assert!(c.contains("href=\"chapter-001.xhtml\">c<"), "{c}");
 }
+
+#[test]
+fn math_is_shown_as_latex_source() {
+    let text = ".. title: M\n.. date: 2020-01-01\n\nInline :math:`a < b` here.\n\n.. math::\n\n   a &= b \\\\\n   c &= d\n";
+    let mut d = Vec::new();
+    let files = unzip(&build(&[post(text)], &EpubOptions::default(), &mut d).expect("book"));
+    let c = entry(&files, "OEBPS/chapter-001.xhtml");
+    assert!(
+        c.contains("<span class=\"math docutils literal\">a &lt; b</span>"),
+        "{c}"
+    );
+    // The lines of a multi-line environment stay lines.
+    assert!(
+        c.contains("<pre class=\"math literal-block\">a &amp;= b \\\\\nc &amp;= d</pre>"),
+        "{c}"
+    );
+    assert!(!c.contains("\\begin{"), "{c}");
+    let note = d
+        .iter()
+        .any(|(_, x)| x.message.contains("2 math formula(s)") && x.line.is_some());
+    assert!(note, "{d:?}");
+}
