@@ -149,6 +149,9 @@ fn expand_line(line: &str, tab: usize) -> String {
     out
 }
 
+/// An `include_log` entry: the included path and its clip options.
+type IncludeEntry = (String, String);
+
 /// A running block parser; directives receive it to parse their content.
 pub struct Parser<'a, 's> {
     pub state: &'a mut DocState<'s>,
@@ -157,7 +160,7 @@ pub struct Parser<'a, 's> {
     /// Sections open in the document-level machine.
     doc_sections: usize,
     /// Lines a directive inserted (`include`), parsed right after it.
-    pending_input: Option<(Vec<String>, usize)>,
+    pending_input: Option<(Vec<String>, usize, Option<IncludeEntry>)>,
     /// The document-level machine's current line: docutils' reporter takes
     /// it for messages given no line, even inside nested parses.
     top_line: u32,
@@ -186,6 +189,9 @@ struct Machine<'b, 't> {
     /// Section level of `root` (docutils' `section_level_offset`).
     base_level: usize,
     is_doc: bool,
+    /// Index of the `.. end of inclusion from "..."` line docutils appends
+    /// to an included file: parsed as a comment, it ends the inclusion.
+    include_end: Option<usize>,
 }
 
 impl<'b, 't> Machine<'b, 't> {
@@ -205,6 +211,7 @@ impl<'b, 't> Machine<'b, 't> {
             sections: Vec::new(),
             base_level,
             is_doc: false,
+            include_end: None,
         }
     }
 
@@ -363,12 +370,19 @@ impl<'a, 's> Parser<'a, 's> {
     /// directive, in the current context, so their sections join the
     /// document's hierarchy (the `include` directive).
     pub fn insert_input(&mut self, lines: Vec<String>, line_offset: usize) {
-        self.pending_input = Some((lines, line_offset));
+        self.pending_input = Some((lines, line_offset, None));
+    }
+
+    /// [`Parser::insert_input`] for an included file: while its lines are
+    /// parsed, `(path, clip)` tops `DocState::include_log`, so messages
+    /// name `path` as their source and nested includes see the chain.
+    pub fn insert_file(&mut self, lines: Vec<String>, line_offset: usize, log: (String, String)) {
+        self.pending_input = Some((lines, line_offset, Some(log)));
     }
 
     /// Parses inserted input with the current machine's parent and sections.
     fn run_pending_input(&mut self, m: &mut Machine) {
-        let Some((owned, offset)) = self.pending_input.take() else {
+        let Some((owned, offset, log)) = self.pending_input.take() else {
             return;
         };
         let max = self.state.settings.max_depth;
@@ -382,14 +396,30 @@ impl<'a, 's> Parser<'a, 's> {
             m.push(msg);
             return;
         }
+        let mut owned = owned;
+        let source = log.as_ref().map(|(path, _)| {
+            owned.push(String::new());
+            owned.push(format!(".. end of inclusion from \"{path}\""));
+            path.clone()
+        });
         let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
         let root = std::mem::replace(&mut m.root, Element::new(Kind::Document));
         let mut sub = Machine::new(&refs, offset, m.match_titles, root, m.base_level);
         sub.sections = std::mem::take(&mut m.sections);
         sub.is_doc = m.is_doc;
+        if source.is_some() {
+            sub.include_end = Some(refs.len() - 1);
+        }
+        // docutils pops the log entry when it parses the end marker
+        self.state.include_log.extend(log);
+        let outer = self.state.source.clone();
+        if source.is_some() {
+            self.state.source = source;
+        }
         self.depth += 1;
         self.run(&mut sub);
         self.depth -= 1;
+        self.state.source = outer;
         m.root = sub.root;
         m.sections = sub.sections;
     }

@@ -47,6 +47,12 @@ pub struct DocState<'s> {
     pub decoration: Option<Element>,
     /// Section title styles in order of appearance (`=` or `=/=`).
     pub title_styles: Vec<String>,
+    /// docutils' `include_log`: `(path, clip options)` of the files being
+    /// included, innermost last.
+    pub include_log: Vec<(String, String)>,
+    /// The included file whose lines are being parsed (`None`: the
+    /// document's own); system messages name it as their source.
+    pub source: Option<String>,
     /// Custom roles and the default role, owned by `inline`.
     pub roles: super::inline::Roles,
 }
@@ -69,6 +75,8 @@ impl<'s> DocState<'s> {
             decoration: None,
             title_styles: Vec::new(),
             roles: Default::default(),
+            include_log: Vec::new(),
+            source: None,
         }
     }
 
@@ -336,6 +344,14 @@ impl<'s> DocState<'s> {
         });
     }
 
+    /// The source being parsed: the innermost included file, or the document.
+    pub fn current_source(&self) -> String {
+        match &self.source {
+            Some(path) => path.clone(),
+            None => self.settings.source.clone(),
+        }
+    }
+
     /// Builds a `system_message` element and records the diagnostic.
     /// `details` are extra children after the message paragraph (usually a
     /// literal block with the offending text).
@@ -349,7 +365,7 @@ impl<'s> DocState<'s> {
         self.diagnostics.push(Diagnostic::new(level, message, line));
         let mut msg = Element::new(Kind::SystemMessage)
             .with_attr("level", (level as u8).to_string())
-            .with_attr("source", self.settings.source.clone())
+            .with_attr("source", self.current_source())
             .with_attr("type", level.name())
             .with_child(Element::new(Kind::Paragraph).with_text(message));
         if let Some(l) = line {

@@ -201,10 +201,18 @@ impl Parser<'_, '_> {
     }
 
     fn comment(&mut self, m: &mut Machine, cur: usize, first: &str, end: usize) -> bool {
-        if m.line(cur + 1).is_none_or(is_blank) && is_blank(first.get(end..).unwrap_or("")) {
-            m.push(preformatted(Kind::Comment, ""));
-            m.pos = cur + 1;
-            return true;
+        if m.line(cur + 1).is_none_or(is_blank) {
+            if is_blank(first.get(end..).unwrap_or("")) {
+                m.push(preformatted(Kind::Comment, ""));
+                m.pos = cur + 1;
+                return true;
+            }
+            // only the marker we appended, not look-alikes in the file
+            if m.include_end == Some(cur) {
+                self.state.include_log.pop();
+                m.pos = cur + 1;
+                return true;
+            }
         }
         m.pos = cur;
         let mut b = self.get_first_known_indented(m, chars(first, end), false, true, true);

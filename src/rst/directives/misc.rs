@@ -8,7 +8,6 @@ use super::{DirError, DirResult, Directive, Spec, err, literal, parse_into, spli
 use crate::doctree::{Element, Kind, Level, Node};
 use crate::rst::block::Parser;
 use crate::rst::inline;
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 /// Internal option naming the folder an include reads from (input cannot
@@ -17,11 +16,6 @@ pub(super) const LISTING_ROOT: &str = ".root";
 
 /// Includes nested deeper than this are refused (besides circular ones).
 const MAX_INCLUDE_DEPTH: usize = 32;
-
-thread_local! {
-    /// docutils' `include_log`: the files being included, innermost last.
-    static INCLUDE_LOG: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
-}
 
 /// Why a file could not be read: docutils words the two cases apart.
 pub(super) enum ReadError {
@@ -143,15 +137,12 @@ fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, String> {
 
 /// docutils' `adapt_path`: a path inside an included file is relative to
 /// that file's folder. Normalised lexically (`a/../b` is `b`).
-pub(super) fn adapt_path(path: &str) -> String {
+pub(super) fn adapt_path(parser: &Parser, path: &str) -> String {
     if path.starts_with('/') {
         return path.to_owned();
     }
-    let dir = INCLUDE_LOG.with(|log| {
-        log.borrow()
-            .last()
-            .and_then(|(p, _)| p.rsplit_once('/').map(|(d, _)| d.to_owned()))
-    });
+    let dir = (parser.state.include_log.last())
+        .and_then(|(p, _)| p.rsplit_once('/').map(|(d, _)| d.to_owned()));
     let joined = match dir {
         Some(d) => format!("{d}/{path}"),
         None => path.to_owned(),
@@ -261,7 +252,7 @@ fn include(parser: &mut Parser, d: &mut Directive) -> DirResult {
             (shown, text)
         }
         None => {
-            let path = adapt_path(&path);
+            let path = adapt_path(parser, &path);
             let text = read_clipped(parser, d, &path)?;
             (path, text)
         }
@@ -397,32 +388,21 @@ fn include_rst(
         d.opt_str("end-before")
     );
     let source = parser.state.settings.source.clone();
-    let circular = INCLUDE_LOG.with(|log| {
-        let log = log.borrow();
-        if log.iter().any(|(p, c)| p == path && *c == clip) || log.len() >= MAX_INCLUDE_DEPTH {
-            let chain: Vec<&str> = log.iter().rev().map(|(p, _)| p.as_str()).collect();
-            Some(format!(
-                "circular inclusion in \"{}\" directive:\n{}",
-                d.name,
-                std::iter::once(path)
-                    .chain(chain)
-                    .chain(std::iter::once(source.as_str()))
-                    .collect::<Vec<_>>()
-                    .join("\n> ")
-            ))
-        } else {
-            None
-        }
-    });
-    if let Some(msg) = circular {
-        return Err(warning(msg));
+    let log = &parser.state.include_log;
+    if log.iter().any(|(p, c)| p == path && *c == clip) || log.len() >= MAX_INCLUDE_DEPTH {
+        let chain: Vec<&str> = log.iter().rev().map(|(p, _)| p.as_str()).collect();
+        return Err(warning(format!(
+            "circular inclusion in \"{}\" directive:\n{}",
+            d.name,
+            std::iter::once(path)
+                .chain(chain)
+                .chain(std::iter::once(source.as_str()))
+                .collect::<Vec<_>>()
+                .join("\n> ")
+        )));
     }
-    INCLUDE_LOG.with(|log| log.borrow_mut().push((path.to_owned(), clip)));
-    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let mut container = Element::new(Kind::Container);
-    parser.nested_parse(&refs, 0, &mut container, true);
-    INCLUDE_LOG.with(|log| log.borrow_mut().pop());
-    Ok(container.children)
+    parser.insert_file(lines, 0, (path.to_owned(), clip));
+    Ok(Vec::new())
 }
 
 pub static RAW: Spec = Spec {
@@ -464,7 +444,7 @@ fn raw(parser: &mut Parser, d: &mut Directive) -> DirResult {
             )));
         }
         d.content.join("\n")
-    } else if let Some(path) = d.opt_str("file").map(adapt_path) {
+    } else if let Some(path) = d.opt_str("file").map(|p| adapt_path(parser, p)) {
         if d.has("url") {
             return Err(err(format!(
                 "The \"file\" and \"url\" options may not be simultaneously specified for the \"{}\" directive.",

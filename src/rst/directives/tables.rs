@@ -300,7 +300,10 @@ fn csv_data(parser: &mut Parser, d: &Directive) -> Result<Vec<String>, DirError>
         }
         return Ok(d.content.clone());
     }
-    if let Some(path) = d.opt_str("file").map(super::misc::adapt_path) {
+    if let Some(path) = d
+        .opt_str("file")
+        .map(|p| super::misc::adapt_path(parser, p))
+    {
         if d.has("url") {
             return Err(err(format!(
                 "The \"file\" and \"url\" options may not be simultaneously specified for the \"{}\" directive.",
