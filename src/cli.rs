@@ -103,6 +103,8 @@ pub enum ToArg {
     Gfm,
     Html,
     Json,
+    /// pandoc's JSON AST (`postconv post.rst -t pandoc-json | pandoc -f json -t docx -o post.docx`).
+    PandocJson,
     Pseudoxml,
     /// One EPUB 3 book of all inputs (needs `-o FILE.epub`).
     Epub,
@@ -116,6 +118,7 @@ impl ToArg {
             ToArg::Gfm => Format::Gfm,
             ToArg::Html => Format::Html,
             ToArg::Json => Format::Json,
+            ToArg::PandocJson => Format::PandocJson,
             ToArg::Pseudoxml => Format::Pseudoxml,
             ToArg::Epub => return None,
         })

@@ -9,7 +9,13 @@ use postconv::write::{self, Format};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const FORMATS: [Format; 4] = [Format::Md, Format::Html, Format::Json, Format::Pseudoxml];
+const FORMATS: [Format; 5] = [
+    Format::Md,
+    Format::Html,
+    Format::Json,
+    Format::PandocJson,
+    Format::Pseudoxml,
+];
 
 fn posts() -> Vec<PathBuf> {
     let mut posts: Vec<PathBuf> = std::fs::read_dir("tests/posts")

@@ -19,15 +19,18 @@ pub enum Format {
     Gfm,
     Html,
     Json,
+    /// pandoc's JSON AST, for `pandoc -f json` to take anywhere.
+    PandocJson,
     Pseudoxml,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Md,
         Format::Gfm,
         Format::Html,
         Format::Json,
+        Format::PandocJson,
         Format::Pseudoxml,
     ];
 
@@ -37,6 +40,7 @@ impl Format {
             Format::Gfm => "gfm",
             Format::Html => "html",
             Format::Json => "json",
+            Format::PandocJson => "pandoc-json",
             Format::Pseudoxml => "pseudoxml",
         }
     }
@@ -46,7 +50,7 @@ impl Format {
         match self {
             Format::Md | Format::Gfm => "md",
             Format::Html => "html",
-            Format::Json => "json",
+            Format::Json | Format::PandocJson => "json",
             Format::Pseudoxml => "xml",
         }
     }
@@ -101,6 +105,7 @@ pub fn render(
         }
         Format::Html => html::write(doc, meta, &opts.html, diags)?,
         Format::Json => json::write(doc, meta, &conv.diagnostics),
+        Format::PandocJson => pandoc_json::write(doc, meta, diags),
         Format::Pseudoxml => doc.pformat(),
     }))
 }
