@@ -119,6 +119,23 @@ const CASES: &[Case] = &[
         ],
         &["> **Custom Title**\n>\n> Generic body text."],
     ),
+    case(
+        "note-blocks",
+        ".. note::\n\n   Intro para.\n\n   - item one\n   - item two\n\n   .. code:: python\n\n      x = 1\n",
+        &["Intro para.", "item one", "item two", "x = 1"],
+        &[
+            "<aside class=\"admonition note\">",
+            "<li><p>item one</p></li>",
+        ],
+        &["> [!NOTE]\n> Intro para.\n>\n> - item one"],
+    ),
+    case(
+        "note-in-list",
+        "- Item text.\n\n  .. warning:: Careful words.\n\n- Next item.\n",
+        &["Item text.", "Careful words.", "Next item."],
+        &["<li><p>Item text.</p>\n<aside class=\"admonition warning\">"],
+        &["[!WARNING]"],
+    ),
     // Images and figures.
     case(
         "image",
@@ -279,6 +296,14 @@ const CASES: &[Case] = &[
             "<th class=\"head\"><p>HeadX</p></th>",
         ],
         &["|HeadX|HeadY|", "|cellX|cellY|"],
+    ),
+    case(
+        "list-table-blocks",
+        ".. list-table::\n   :header-rows: 1\n\n   * - H1\n     - H2\n   * - Para one.\n\n       Para two.\n     - - nested a\n       - nested b\n",
+        &["H1", "Para one.", "Para two.", "nested a", "nested b"],
+        &["<td><p>Para one.</p>\n<p>Para two.</p>\n</td>"],
+        // GFM cells hold one line: such a table stays HTML.
+        &["<table>", "<td><p>Para one.</p>"],
     ),
     // Document parts.
     case(
