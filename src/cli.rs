@@ -81,6 +81,12 @@ pub struct ConvertArgs {
     /// Drop raw HTML (docutils' raw_enabled = False).
     #[arg(long)]
     pub no_raw: bool,
+    /// Character encoding of the inputs (`latin1`, `windows-1251`, `koi8-r`, ...); default UTF-8.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Replace undecodable bytes with U+FFFD (and a warning) instead of failing.
+    #[arg(long)]
+    pub lossy: bool,
     /// Do not print diagnostics.
     #[arg(short, long)]
     pub quiet: bool,
@@ -336,7 +342,7 @@ fn convert_file(
     args: &ConvertArgs,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<()> {
-    let text = read_input(input)?;
+    let text = read_input(input, args, diagnostics)?;
     let mut opts = opts.clone();
     opts.parse.source = display_name(input);
     if input != Path::new("-") {
@@ -368,8 +374,14 @@ fn convert_file(
     }
 }
 
-/// Reads a file or stdin as UTF-8, naming the byte offset of invalid data.
-fn read_input(input: &Path) -> Result<String> {
+/// Reads a file or stdin: UTF-8 by default (an error names the line and
+/// byte of invalid data), `--encoding` for legacy files, `--lossy` to
+/// replace undecodable bytes with U+FFFD and a warning instead.
+fn read_input(
+    input: &Path,
+    args: &ConvertArgs,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<String> {
     let bytes = if input == Path::new("-") {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -382,13 +394,46 @@ fn read_input(input: &Path) -> Result<String> {
         }
         std::fs::read(input).with_context(|| format!("{}: cannot read", input.display()))?
     };
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow!(
-            "{}: invalid UTF-8 at byte {}",
-            display_name(input),
-            e.utf8_error().valid_up_to()
-        )
-    })
+    let encoding = match &args.encoding {
+        Some(label) => encoding_rs::Encoding::for_label(label.as_bytes())
+            .ok_or_else(|| anyhow!("unknown encoding {label:?}"))?,
+        None => encoding_rs::UTF_8,
+    };
+    if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(&bytes) {
+        return Ok(text.into_owned());
+    }
+    let offset = first_bad_byte(&bytes, encoding);
+    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    let what = format!("invalid {} at byte {offset}", encoding.name());
+    if !args.lossy {
+        bail!(
+            "{}:{line}: {what} (use --encoding for legacy files, or --lossy)",
+            display_name(input)
+        );
+    }
+    diagnostics.push(Diagnostic::new(
+        Level::Warning,
+        format!("{what}: undecodable bytes replaced with U+FFFD"),
+        Some(line as u32),
+    ));
+    Ok(encoding.decode_without_bom_handling(&bytes).0.into_owned())
+}
+
+/// Offset of the first byte `encoding` cannot decode.
+fn first_bad_byte(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> usize {
+    if encoding == encoding_rs::UTF_8 {
+        return std::str::from_utf8(bytes)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+    }
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(decoder.max_utf8_buffer_length(bytes.len()).unwrap_or(0));
+    match decoder.decode_to_string_without_replacement(bytes, &mut out, true) {
+        (encoding_rs::DecoderResult::Malformed(bad, after), read) => {
+            read.saturating_sub(bad as usize + after as usize)
+        }
+        _ => 0,
+    }
 }
 
 /// Writes through a temporary file in the same folder, then renames, so a

@@ -23,7 +23,7 @@ fn batch_converts_the_rest_when_one_input_fails() {
     assert_eq!(status.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&status.stderr);
     assert!(
-        stderr.contains("latin1.txt: invalid UTF-8 at byte 3"),
+        stderr.contains("latin1.txt:1: invalid UTF-8 at byte 3"),
         "{stderr}"
     );
     let mut written: Vec<String> = std::fs::read_dir(&out)
