@@ -8,6 +8,7 @@
 
 use super::frontmatter::{self, Fields, Fm};
 use super::links::{self, Current, LinkIndex, PageRef};
+use super::output::{Content, Plan, absolute_out, write_atomic};
 use super::report::{BrokenLink, Compromise, PostReport, Report, Warning};
 use super::scaffold::{self, ScaffoldInfo};
 use super::{Entry, EntryKind, Site};
@@ -17,7 +18,6 @@ use crate::write::md;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The engine migrated to.
@@ -264,33 +264,6 @@ fn guarded<T>(
         report.error = Some(format!("internal error (please report it): {what}"));
         Err(Box::new(report))
     })
-}
-
-/// OUT as an absolute path without symlinks (it may not exist yet).
-fn absolute_out(out: &Path) -> Result<PathBuf, MigrateError> {
-    let abs = if out.is_absolute() {
-        out.to_path_buf()
-    } else {
-        std::env::current_dir().map_err(io_err(out))?.join(out)
-    };
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(c) = existing.canonicalize() {
-            let mut p = c;
-            for part in rest.iter().rev() {
-                p.push(part);
-            }
-            return Ok(p);
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
-            }
-            _ => return Ok(abs),
-        }
-    }
 }
 
 /// A post read and parsed, with its URLs decided.
@@ -1125,80 +1098,6 @@ fn has_raw_html(body: &str) -> bool {
         }
         _ => false,
     })
-}
-
-/// What goes into a file.
-#[derive(Debug)]
-enum Content {
-    Text(String),
-    Copy(PathBuf),
-}
-
-/// Every output file, in a stable order, each path once.
-#[derive(Default)]
-struct Plan {
-    files: Vec<(String, Content)>,
-    index: HashMap<String, usize>,
-    owners: HashMap<String, String>,
-}
-
-impl Plan {
-    /// Adds a file; `Err(owner)` when the path is taken.
-    fn add(&mut self, rel: &str, content: Content) -> Result<(), String> {
-        if self.index.contains_key(rel) {
-            return Err(self
-                .owners
-                .get(rel)
-                .cloned()
-                .unwrap_or_else(|| rel.to_owned()));
-        }
-        self.index.insert(rel.to_owned(), self.files.len());
-        self.files.push((rel.to_owned(), content));
-        Ok(())
-    }
-
-    fn owner(&mut self, rel: &str, source: &str) {
-        self.owners
-            .entry(rel.to_owned())
-            .or_insert_with(|| source.to_owned());
-    }
-}
-
-/// Writes `content` to OUT/rel through a temporary file and a rename,
-/// unless the file already holds exactly these bytes. Returns whether it
-/// wrote. Refuses paths inside the site (`root`).
-fn write_atomic(
-    out: &Path,
-    root: &Path,
-    rel: &str,
-    content: &Content,
-) -> Result<bool, MigrateError> {
-    let target = out.join(rel);
-    if target.starts_with(root) {
-        return Err(MigrateError::OutInsideSite {
-            out: target.display().to_string(),
-            site: root.display().to_string(),
-        });
-    }
-    let bytes = match content {
-        Content::Text(t) => std::borrow::Cow::Borrowed(t.as_bytes()),
-        Content::Copy(src) => std::borrow::Cow::Owned(std::fs::read(src).map_err(io_err(src))?),
-    };
-    if let Ok(meta) = std::fs::metadata(&target)
-        && meta.len() == bytes.len() as u64
-        && std::fs::read(&target).is_ok_and(|old| old == *bytes)
-    {
-        return Ok(false);
-    }
-    let dir = target.parent().unwrap_or(out);
-    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
-    tmp.write_all(&bytes).map_err(io_err(&target))?;
-    tmp.persist(&target).map_err(|e| MigrateError::Io {
-        path: target.display().to_string(),
-        source: e.error,
-    })?;
-    Ok(true)
 }
 
 #[cfg(test)]

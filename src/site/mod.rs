@@ -6,6 +6,7 @@ pub mod conf;
 pub mod frontmatter;
 pub mod links;
 pub mod migrate;
+pub mod output;
 pub mod report;
 pub mod scaffold;
 
