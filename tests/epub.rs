@@ -264,6 +264,56 @@ fn serve_not_found() -> (String, std::thread::JoinHandle<()>) {
     (format!("http://{addr}/gone.jpg"), handle)
 }
 
+/// A redirect (as from http to https, or to a CDN) is followed.
+#[test]
+fn fetch_images_follows_redirects() {
+    use std::io::Write;
+    let jpeg = std::fs::read("tests/sites/nikola-sample/images/illus_001.jpg").expect("jpeg");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let body = jpeg.clone();
+    let server = std::thread::spawn(move || {
+        let moved = format!(
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: http://{addr}/real.jpg\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        let ok = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        for head in [moved, ok] {
+            let Ok((mut s, _)) = listener.accept() else {
+                return;
+            };
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(head.as_bytes());
+            if head.contains("200 OK") {
+                let _ = s.write_all(&body);
+            }
+        }
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let post = dir.path().join("moved.rst");
+    let text =
+        format!(".. title: Moved\n.. date: 2020-01-01\n\n.. image:: http://{addr}/old.jpg\n");
+    std::fs::write(&post, text).expect("post");
+    let opts = EpubOptions {
+        fetch_images: true,
+        cache_dir: Some(dir.path().join("cache")),
+        ..EpubOptions::default()
+    };
+    let (bytes, diags) = book(std::slice::from_ref(&post), &opts);
+    // Not joined: a client that stops early must not hang the test.
+    drop(server);
+    let files = unzip(&bytes);
+    let embedded: Vec<_> = files
+        .iter()
+        .filter(|(k, _)| k.starts_with("OEBPS/images/"))
+        .collect();
+    assert_eq!(embedded.len(), 1, "{diags:?}");
+    assert_eq!(embedded[0].1, &jpeg);
+}
+
 /// A failed download (HTTP error, or https to a port with no server) is a
 /// warning naming the image, never a failed book, and nothing is cached.
 #[test]
@@ -286,7 +336,7 @@ fn fetch_images_failures_are_warnings() {
     };
     let start = std::time::Instant::now();
     let (bytes, diags) = book(std::slice::from_ref(&post), &opts);
-    server.join().expect("server thread");
+    drop(server);
     assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
     let files = unzip(&bytes);
     assert!(!files.keys().any(|k| k.starts_with("OEBPS/images/")));
