@@ -87,7 +87,36 @@ fn parse(case: &Case) -> Element {
     if case.needs_files {
         settings.base_dir = docutils_tree();
     }
-    rst::parse(&case.input, &settings).document
+    let mut doc = rst::parse(&case.input, &settings).document;
+    if let Some(list) = case.settings.get("expose_internals") {
+        expose_internals(&mut doc, list, &settings.source);
+    }
+    doc
+}
+
+/// docutils' `ExposeInternals` for `line` and `source`: the internal
+/// attributes printed as `internal:line` / `internal:source`.
+fn expose_internals(doc: &mut Element, list: &serde_json::Value, source: &str) {
+    let wanted = |name: &str| {
+        list.as_array()
+            .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(name)))
+    };
+    let (line, src) = (wanted("line"), wanted("source"));
+    let mut first = true;
+    doc.walk_mut(&mut |el| {
+        // the document itself has neither (docutils skips the root)
+        if std::mem::take(&mut first) {
+            return;
+        }
+        let Some(n) = el.line else { return };
+        if line {
+            el.set("internal:line", n.to_string());
+        }
+        if src {
+            let s = el.get("source").unwrap_or(source).to_owned();
+            el.set("internal:source", s);
+        }
+    });
 }
 
 /// The docutils sdist the extractor unpacked; include paths in the cases

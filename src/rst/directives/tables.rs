@@ -249,7 +249,8 @@ fn csv_table(parser: &mut Parser, d: &mut Directive) -> DirResult {
     head.extend(rows.by_ref().take(header_rows));
     let body: Vec<Vec<String>> = rows.collect();
     let colwidths = column_widths(d, max_cols)?;
-    let line = d.content_offset.saturating_sub(1);
+    // docutils gives each cell its own line list starting at 0
+    let line = 0;
     let to_cells = |row: Vec<String>| -> Vec<Option<Cell>> {
         let mut cells: Vec<Option<Cell>> = row
             .into_iter()
