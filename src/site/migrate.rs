@@ -767,9 +767,17 @@ fn render(
         Target::Jekyll => body = escape_liquid(&body),
     }
     let raw_html = has_raw_html(&body);
+    let view = frontmatter::PostView {
+        meta: &p.meta,
+        report: &p.report,
+        slug: &p.new_slug,
+        tags: &p.tags,
+        kind: p.entry.kind,
+        translation_key: p.translation_key.as_deref(),
+    };
     let fields = match opts.target {
-        Target::Hugo => hugo_fields(&p),
-        Target::Jekyll => jekyll_fields(&p),
+        Target::Hugo => frontmatter::hugo_fields(&view),
+        Target::Jekyll => frontmatter::jekyll_fields(&view),
     };
     let fm = match opts.front_matter {
         FrontMatterFormat::Toml => frontmatter::toml(&fields),
@@ -807,177 +815,6 @@ fn jekyll_redirect(old: &str, new: &str) -> (String, Content) {
     ];
     let text = frontmatter::yaml(&fields).unwrap_or_default();
     (format!("redirects/{name}.html"), Content::Text(text))
-}
-
-fn date_fields(meta: &Metadata, jekyll: bool) -> (Option<String>, Option<String>) {
-    let fmt = |d: &jiff::ZonedDateTime| {
-        if jekyll {
-            d.strftime("%Y-%m-%d %H:%M:%S %z").to_string()
-        } else {
-            d.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
-        }
-    };
-    (meta.date.as_ref().map(fmt), meta.updated.as_ref().map(fmt))
-}
-
-fn author(meta: &Metadata) -> Option<String> {
-    meta.author
-        .clone()
-        .or_else(|| (!meta.authors.is_empty()).then(|| meta.authors.join(", ")))
-}
-
-fn is_hugo_section(output: &str) -> bool {
-    output
-        .rsplit('/')
-        .next()
-        .is_some_and(|f| f.starts_with("_index"))
-}
-
-/// Nikola keys handled by dedicated fields.
-const HANDLED: &[&str] = &["status", "pretty_url"];
-
-fn hugo_fields(p: &Prepared) -> Fields {
-    let m = &p.meta;
-    let mut f: Fields = Vec::new();
-    let s = |v: &str| Fm::Str(v.to_owned());
-    f.push(("title".into(), s(&p.report.title)));
-    let (date, updated) = date_fields(m, false);
-    if let Some(d) = date {
-        f.push(("date".into(), Fm::Str(d)));
-    }
-    if let Some(u) = updated {
-        f.push(("lastmod".into(), Fm::Str(u)));
-    }
-    f.push(("slug".into(), s(&p.new_slug)));
-    // A section's `_index.md` has its URL from its folder.
-    if !is_hugo_section(&p.report.output) {
-        f.push(("url".into(), s(&p.report.new_url)));
-    }
-    if p.report.old_url != p.report.new_url {
-        f.push(("aliases".into(), Fm::List(vec![p.report.old_url.clone()])));
-    }
-    if !p.tags.is_empty() {
-        f.push(("tags".into(), Fm::List(p.tags.clone())));
-    }
-    if let Some(c) = &m.category {
-        f.push(("categories".into(), Fm::List(vec![c.clone()])));
-    }
-    if p.report.draft {
-        f.push(("draft".into(), Fm::Bool(true)));
-    }
-    if let Some(key) = &p.translation_key {
-        f.push(("translationKey".into(), s(key)));
-    }
-    if let Some(d) = &m.description {
-        f.push(("description".into(), s(d)));
-    }
-    if let Some(a) = author(m) {
-        f.push(("author".into(), Fm::Str(a)));
-    }
-    let mut params: Vec<(String, String)> = m
-        .other
-        .iter()
-        .filter(|(k, _)| !HANDLED.contains(&k.as_str()) || *k == "status" && !p.report.draft)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if let Some(l) = &m.link {
-        params.push(("link".into(), l.clone()));
-    }
-    params.sort();
-    if !params.is_empty() {
-        f.push(("params".into(), Fm::Map(params)));
-    }
-    f
-}
-
-/// Jekyll's own front matter keys: Nikola keys with these names are renamed.
-const JEKYLL_RESERVED: &[&str] = &[
-    "layout",
-    "permalink",
-    "published",
-    "date",
-    "title",
-    "tags",
-    "categories",
-    "category",
-    "slug",
-    "excerpt",
-    "excerpt_separator",
-    "lang",
-    "path",
-    "url",
-    "id",
-    "content",
-    "output",
-    "collection",
-    "next",
-    "previous",
-    "render_with_liquid",
-    "redirect_to",
-    "redirect_from",
-    "last_modified_at",
-    "description",
-    "author",
-];
-
-fn jekyll_fields(p: &Prepared) -> Fields {
-    let m = &p.meta;
-    let mut f: Fields = Vec::new();
-    let s = |v: &str| Fm::Str(v.to_owned());
-    let layout = match p.entry.kind {
-        EntryKind::Post => "post",
-        EntryKind::Page => "page",
-    };
-    f.push(("layout".into(), s(layout)));
-    f.push(("title".into(), s(&p.report.title)));
-    let (date, updated) = date_fields(m, true);
-    if let Some(d) = date {
-        f.push(("date".into(), Fm::Str(d)));
-    }
-    if let Some(u) = updated {
-        f.push(("last_modified_at".into(), Fm::Str(u)));
-    }
-    f.push(("slug".into(), s(&p.new_slug)));
-    f.push(("permalink".into(), s(&p.report.new_url)));
-    if let Some(l) = &p.entry.lang {
-        f.push(("lang".into(), s(l)));
-    }
-    if !p.tags.is_empty() {
-        f.push(("tags".into(), Fm::List(p.tags.clone())));
-    }
-    if let Some(c) = &m.category {
-        f.push(("categories".into(), Fm::List(vec![c.clone()])));
-    }
-    if p.report.draft {
-        f.push(("published".into(), Fm::Bool(false)));
-    }
-    if let Some(d) = &m.description {
-        f.push(("description".into(), s(d)));
-    }
-    if let Some(a) = author(m) {
-        f.push(("author".into(), Fm::Str(a)));
-    }
-    let mut rest: Vec<(String, String)> = m
-        .other
-        .iter()
-        .filter(|(k, _)| !HANDLED.contains(&k.as_str()) || *k == "status" && !p.report.draft)
-        .map(|(k, v)| {
-            let key = if JEKYLL_RESERVED.contains(&k.as_str()) {
-                format!("nikola_{k}")
-            } else {
-                k.clone()
-            };
-            (key, v.clone())
-        })
-        .collect();
-    if let Some(l) = &m.link {
-        rest.push(("link".into(), l.clone()));
-    }
-    rest.sort();
-    for (k, v) in rest {
-        f.push((k, Fm::Str(v)));
-    }
-    f
 }
 
 /// Wraps each Liquid tag or output (`{{ ... }}`, `{% ... %}`, or a lone
