@@ -302,6 +302,82 @@ mod tests {
         ]
     }
 
+    fn view_fields(jekyll: bool) -> Fields {
+        let mut meta = Metadata::default();
+        meta.title = Some("T".into());
+        meta.date =
+            crate::source::parse_date("2014-11-13 16:59 UTC+03:00", &jiff::tz::TimeZone::UTC);
+        meta.category = Some("c".into());
+        meta.link = Some("https://l".into());
+        for (k, v) in [
+            ("status", "draft"),
+            ("pretty_url", "no"),
+            ("layout", "x"),
+            ("mine", "y"),
+        ] {
+            meta.other.insert(k.into(), v.into());
+        }
+        let mut report = PostReport::new("posts/a.rst".into(), EntryKind::Post);
+        report.title = "T".into();
+        report.old_url = "/posts/а/".into();
+        report.new_url = "/posts/a/".into();
+        report.output = "content/posts/a.md".into();
+        report.draft = true;
+        let tags = vec!["x".to_owned()];
+        let view = PostView {
+            meta: &meta,
+            report: &report,
+            slug: "a",
+            tags: &tags,
+            kind: EntryKind::Post,
+            translation_key: None,
+        };
+        if jekyll {
+            jekyll_fields(&view)
+        } else {
+            hugo_fields(&view)
+        }
+    }
+
+    fn get<'a>(f: &'a Fields, k: &str) -> Option<&'a Fm> {
+        f.iter().find(|(key, _)| key == k).map(|(_, v)| v)
+    }
+
+    #[test]
+    fn hugo_and_jekyll_fields() {
+        let h = view_fields(false);
+        assert_eq!(
+            get(&h, "date"),
+            Some(&Fm::Str("2014-11-13T16:59:00+03:00".into()))
+        );
+        assert_eq!(get(&h, "url"), Some(&Fm::Str("/posts/a/".into())));
+        assert_eq!(
+            get(&h, "aliases"),
+            Some(&Fm::List(vec!["/posts/а/".into()]))
+        );
+        assert_eq!(get(&h, "draft"), Some(&Fm::Bool(true)));
+        assert_eq!(get(&h, "categories"), Some(&Fm::List(vec!["c".into()])));
+        assert_eq!(
+            get(&h, "params"),
+            Some(&Fm::Map(vec![
+                ("layout".into(), "x".into()),
+                ("link".into(), "https://l".into()),
+                ("mine".into(), "y".into()),
+            ]))
+        );
+        let j = view_fields(true);
+        assert_eq!(j[0], ("layout".to_owned(), Fm::Str("post".into())));
+        assert_eq!(
+            get(&j, "date"),
+            Some(&Fm::Str("2014-11-13 16:59:00 +0300".into()))
+        );
+        assert_eq!(get(&j, "permalink"), Some(&Fm::Str("/posts/a/".into())));
+        assert_eq!(get(&j, "published"), Some(&Fm::Bool(false)));
+        assert_eq!(get(&j, "nikola_layout"), Some(&Fm::Str("x".into())));
+        assert_eq!(get(&j, "mine"), Some(&Fm::Str("y".into())));
+        assert!(get(&j, "pretty_url").is_none() && get(&j, "status").is_none());
+    }
+
     #[test]
     fn toml_round_trips() {
         let text = toml(&fields());
