@@ -557,6 +557,31 @@ fn every_directive_in_a_valid_book() {
     assert_valid("every-directive", &bytes);
 }
 
+/// `postconv -t epub post.rst` run in the post's folder: a path without a
+/// folder still finds the post's include and image (its parent is "").
+#[test]
+fn bare_file_name_finds_includes_and_images() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let jpeg = std::fs::read("tests/sites/nikola-sample/images/illus_001.jpg").expect("jpeg");
+    std::fs::write(dir.path().join("pic.jpg"), &jpeg).expect("image");
+    std::fs::write(dir.path().join("part.txt"), "Included words.\n").expect("include");
+    let text = ".. title: Bare\n.. date: 2020-01-01\n\n.. include:: part.txt\n\n.. image:: pic.jpg\n   :alt: pic\n";
+    std::fs::write(dir.path().join("bare.rst"), text).expect("post");
+    let out = Command::new(env!("CARGO_BIN_EXE_postconv"))
+        .current_dir(dir.path())
+        .args(["-t", "epub", "bare.rst", "-o", "bare.epub"])
+        .output()
+        .expect("postconv runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("include"), "{stderr}");
+    assert!(!stderr.contains("not embedded"), "{stderr}");
+    let files = unzip(&std::fs::read(dir.path().join("bare.epub")).expect("book"));
+    let chapter = String::from_utf8_lossy(&files["OEBPS/chapter-001.xhtml"]).into_owned();
+    assert!(chapter.contains("<p>Included words.</p>"), "{chapter}");
+    assert!(files.values().any(|b| *b == jpeg), "image not embedded");
+}
+
 /// The unzipped text files of the single-post book, compared with
 /// `golden/epub/privet-mir/`.
 #[test]
