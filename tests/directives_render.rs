@@ -519,6 +519,12 @@ fn source_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let inc = "Included para words.\n\nSecond included.\n\nThird START here.\n\nMiddle words.\n\nEND marker.\n";
     std::fs::write(dir.path().join("inc.txt"), inc).expect("inc.txt");
+    std::fs::write(dir.path().join("data.csv"), "Fname,Fvalue\nfile-alpha,1\n").expect("csv");
+    std::fs::write(
+        dir.path().join("snippet.html"),
+        "<p class=\"snip\">Snippet words</p>\n",
+    )
+    .expect("html");
     std::fs::create_dir_all(dir.path().join("listings")).expect("listings");
     std::fs::write(
         dir.path().join("listings/hello.py"),
@@ -678,8 +684,8 @@ fn case_names_are_unique() {
     assert_eq!(names.len(), before);
 }
 
-/// `include` with its options, and Nikola's `listing`, read beside the
-/// document.
+/// `include` with its options, `csv-table` and `raw` from files, and
+/// Nikola's `listing`, read beside the document.
 #[test]
 fn include_and_listing_render() {
     let dir = source_dir();
@@ -704,6 +710,23 @@ fn include_and_listing_render() {
             &["print(\"listing words\")"],
             &["<pre class=\"code python literal-block\"><code>"],
             &["```python\nprint(\"listing words\")\n```"],
+        ),
+        case(
+            "csv-table-file",
+            ".. csv-table:: From a file\n   :file: data.csv\n   :header-rows: 1\n",
+            &["From a file", "Fname", "file-alpha"],
+            &[
+                "<caption>From a file</caption>",
+                "<td><p>file-alpha</p></td>",
+            ],
+            &["|Fname|Fvalue|", "|file-alpha|1|"],
+        ),
+        case(
+            "raw-file",
+            ".. raw:: html\n   :file: snippet.html\n",
+            &["Snippet words"],
+            &["<p class=\"snip\">Snippet words</p>"],
+            &["<p class=\"snip\">Snippet words</p>"],
         ),
         case(
             "listing",
