@@ -303,12 +303,13 @@ mod tests {
     }
 
     fn view_fields(jekyll: bool) -> Fields {
-        let mut meta = Metadata::default();
-        meta.title = Some("T".into());
-        meta.date =
-            crate::source::parse_date("2014-11-13 16:59 UTC+03:00", &jiff::tz::TimeZone::UTC);
-        meta.category = Some("c".into());
-        meta.link = Some("https://l".into());
+        let mut meta = Metadata {
+            title: Some("T".into()),
+            date: crate::source::parse_date("2014-11-13 16:59 UTC+03:00", &jiff::tz::TimeZone::UTC),
+            category: Some("c".into()),
+            link: Some("https://l".into()),
+            ..Metadata::default()
+        };
         for (k, v) in [
             ("status", "draft"),
             ("pretty_url", "no"),
