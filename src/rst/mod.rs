@@ -50,6 +50,9 @@ pub struct Settings {
     pub report_level: u8,
     /// docutils' `syntax_highlight` (`long`, `short` or `none`).
     pub syntax_highlight: String,
+    /// docutils' `root_prefix`: where paths starting with `/` in `include`,
+    /// `raw` and `csv-table` are looked up (`None`: the filesystem root).
+    pub root_prefix: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
             auto_id_prefix: "%".to_owned(),
             report_level: 2,
             syntax_highlight: "long".to_owned(),
+            root_prefix: None,
         }
     }
 }

@@ -138,8 +138,8 @@ fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, String> {
 /// docutils' `adapt_path`: a path inside an included file is relative to
 /// that file's folder. Normalised lexically (`a/../b` is `b`).
 pub(super) fn adapt_path(parser: &Parser, path: &str) -> String {
-    if path.starts_with('/') {
-        return path.to_owned();
+    if let Some(rest) = path.strip_prefix('/') {
+        return rooted(parser, rest).unwrap_or_else(|| path.to_owned());
     }
     let dir = (parser.state.include_log.last())
         .and_then(|(p, _)| p.rsplit_once('/').map(|(d, _)| d.to_owned()));
@@ -158,6 +158,18 @@ pub(super) fn adapt_path(parser: &Parser, path: &str) -> String {
         }
     }
     parts.join("/")
+}
+
+/// An absolute path under `root_prefix`, shown relative to `base_dir` when
+/// inside it (docutils shows it relative to the working directory).
+fn rooted(parser: &Parser, rest: &str) -> Option<String> {
+    let settings = parser.state.settings;
+    let full = settings.root_prefix.as_ref()?.join(rest);
+    let shown = match &settings.base_dir {
+        Some(base) => full.strip_prefix(base).unwrap_or(&full),
+        None => &full,
+    };
+    Some(shown.to_string_lossy().into_owned())
 }
 
 /// Python's `str.expandtabs`.
