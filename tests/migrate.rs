@@ -201,7 +201,7 @@ PRETTY_URLS = True
         ".. title: Braces {{ and }}\n.. slug: braces\n.. date: 2020-01-02 03:04:05\n.. pretty_url: false\n.. tags: Big Data\n\n\
          Template text {{ site.title }} and {% if x %} and a Hugo {{< youtube abc >}} look-alike.\n\n\
          ``{{ code }}`` and a `paper <https://blog.example.net/docs/paper.pdf>`_ and\n\
-         `the sink <https://blog.example.net/posts/kitchen-sink/>`_ and `nothing <link://slug/nope>`_.\nTagged `big data <link://tag/big-data>`_.\n",
+         `the sink <https://blog.example.net/posts/kitchen-sink/>`_ and `nothing <link://slug/nope>`_.\nNot yet `published <link://slug/unfinished>`_.\nTagged `big data <link://tag/big-data>`_.\n",
     )
     .unwrap();
     std::fs::write(
@@ -461,9 +461,16 @@ fn check_report(out: &Path, hugo: bool) {
         .collect();
     // Hugo has tag pages, Jekyll (without plugins) has none.
     if hugo {
-        assert_eq!(broken, ["link://slug/nope"]);
+        assert_eq!(broken, ["link://slug/nope", "link://slug/unfinished"]);
     } else {
-        assert_eq!(broken, ["link://slug/nope", "link://tag/big-data"]);
+        assert_eq!(
+            broken,
+            [
+                "link://slug/nope",
+                "link://slug/unfinished",
+                "link://tag/big-data"
+            ]
+        );
     }
     assert_eq!(braces["broken_links"][0]["line"], 9);
     let sink = posts

@@ -34,6 +34,8 @@ pub struct PageRef {
     pub lang: Option<String>,
     /// Source path relative to the site, `/`-separated (`posts/a.rst`).
     pub source: String,
+    /// Not published: links to it point nowhere.
+    pub draft: bool,
 }
 
 /// What a link points to once resolved.
@@ -446,6 +448,13 @@ fn rewrite_url(
     match index.resolve(url, cur.old_url, cur.lang) {
         Resolved::Page(i, frag) => {
             let page = index.pages.get(i)?;
+            if page.draft {
+                f.broken.push((
+                    line,
+                    url.to_owned(),
+                    format!("{} is a draft (not published)", page.source),
+                ));
+            }
             let new = format!("{}{frag}", index.link_to(page));
             (new != url).then_some(new)
         }
@@ -647,6 +656,7 @@ mod tests {
                 title: format!("Title {slug}"),
                 lang: lang.map(str::to_owned),
                 source: format!("posts/{slug}.rst"),
+                draft: false,
             });
         }
         ix.add_asset("/images/x.png".to_owned());
@@ -749,6 +759,7 @@ mod tests {
             title: "A".into(),
             lang: None,
             source: "posts/a.rst".into(),
+            draft: false,
         });
         for u in [
             "/blog/posts/a/",

@@ -655,6 +655,7 @@ fn build_index(
             title: p.report.title.clone(),
             lang: p.entry.lang.clone(),
             source: p.report.source.clone(),
+            draft: p.report.draft,
         });
     }
     for a in assets {
