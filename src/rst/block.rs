@@ -718,8 +718,10 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
+    /// `Text.blank` / `Text.eof`: a one-line paragraph; docutils has
+    /// consumed the line after it, so its reporter is one line further.
     fn paragraph_then_literal(&mut self, m: &mut Machine, lines: &[&str], lineno: u32) {
-        if self.paragraph(m, lines, lineno) {
+        if self.paragraph(m, lines, lineno, true) {
             let nodes = self.literal_block(m);
             m.extend(nodes);
         }
@@ -731,7 +733,7 @@ impl<'a, 's> Parser<'a, 's> {
         let mut lines = Vec::with_capacity(block.len() + 1);
         lines.push(m.lines[t]);
         lines.extend(block);
-        let literalnext = self.paragraph(m, &lines, m.lineno(t));
+        let literalnext = self.paragraph(m, &lines, m.lineno(t), false);
         if let Some(l) = err {
             let e = self.msg(Level::Error, "Unexpected indentation.", l, Vec::new());
             m.push(e);
@@ -744,7 +746,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// docutils' `paragraph`: appends the paragraph and its messages;
     /// returns whether a literal block follows (`::`).
-    fn paragraph(&mut self, m: &mut Machine, lines: &[&str], lineno: u32) -> bool {
+    fn paragraph(&mut self, m: &mut Machine, lines: &[&str], lineno: u32, past: bool) -> bool {
         let joined = lines.join("\n");
         let data = joined.trim_end();
         let (text, literalnext) = match literal_marker(data) {
@@ -758,7 +760,10 @@ impl<'a, 's> Parser<'a, 's> {
                 }
             }
         };
-        let cur = self.report_line(m);
+        let mut cur = self.report_line(m);
+        if past && m.is_doc && !self.frozen {
+            cur += 1;
+        }
         let (nodes, msgs) = self.inline(text, lineno, cur);
         let (dups, msgs) = split_dup_msgs(msgs);
         m.extend(dups);
