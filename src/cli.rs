@@ -346,7 +346,9 @@ fn convert_file(
     let mut opts = opts.clone();
     opts.parse.source = display_name(input);
     if input != Path::new("-") {
-        opts.parse.base_dir = input.parent().map(Path::to_path_buf);
+        // `post.rst` has the parent "", which no file system resolves.
+        let parent = input.parent().filter(|p| !p.as_os_str().is_empty());
+        opts.parse.base_dir = Some(parent.unwrap_or(Path::new(".")).to_path_buf());
     }
     let path = (input != Path::new("-")).then_some(input);
     let conv = postconv::convert(&text, path, &opts)?;

@@ -823,7 +823,6 @@ fn standalone(conv: &Converted) -> String {
 /// untitled page is named after its source file, as docutils does (HTML
 /// forbids an empty `<title>`).
 #[test]
-#[ignore = "templates/page.html: writes <h1> whenever `title` is set; should test `title_html`"]
 fn title_directive_and_untitled_pages() {
     let rst = ".. title:: Page Title Words\n\nBody para.\n";
     let conv = postconv::convert(rst, None, &Options::for_input(InputKind::Rst)).expect("conv");

@@ -36,7 +36,7 @@ pub struct BookArgs {
     #[arg(long, value_name = "FILE")]
     pub css: Option<PathBuf>,
     /// Download remote images into a cache folder and embed them
-    /// (plain http:// only for now).
+    ///.
     #[arg(long)]
     pub fetch_images: bool,
     /// Cache folder for --fetch-images (default: in the temp folder).

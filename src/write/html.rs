@@ -160,17 +160,24 @@ fn render_page(
     env.render_str(source, Value::from(ctx))
 }
 
-/// The page's `<title>`: the post's title, else the document title.
-/// (docutils prefers the `title` directive's and falls back to the source's
-/// file name; but `templates/page.html` writes the `<h1>` whenever this is
-/// set, so those wait for it to test `title_html` instead.)
+/// The page's `<title>`: the post's title, else the document title, else
+/// the `title` directive's, else the source's file name (as docutils; an
+/// empty `<title>` is invalid HTML). Only the first two make an `<h1>`.
 fn page_title(doc: &Element, meta: &Metadata) -> String {
     let nonempty = |t: &String| !t.trim().is_empty();
     meta.title
         .clone()
         .filter(nonempty)
         .or_else(|| doc.child(Kind::Title).map(Element::astext))
-        .unwrap_or_default()
+        .or_else(|| doc.get("title").map(str::to_owned))
+        .filter(nonempty)
+        .or_else(|| {
+            let source = doc.get("source")?;
+            let name = source.rsplit(['/', '\\']).next()?;
+            Some(name.to_owned())
+        })
+        .filter(nonempty)
+        .unwrap_or_else(|| "Untitled".to_owned())
 }
 
 /// serde_json to minijinja (minijinja is built without its serde feature).
