@@ -35,8 +35,7 @@ pub struct BookArgs {
     /// Stylesheet replacing the built-in one.
     #[arg(long, value_name = "FILE")]
     pub css: Option<PathBuf>,
-    /// Download remote images into a cache folder and embed them
-    ///.
+    /// Download remote images (http and https) into a cache folder and embed them.
     #[arg(long)]
     pub fetch_images: bool,
     /// Cache folder for --fetch-images (default: in the temp folder).
