@@ -74,6 +74,59 @@ impl Kind {
         )
     }
 
+    /// docutils' `TextElement` classes: their children are inline.
+    pub fn is_text_element(self) -> bool {
+        use Kind::*;
+        matches!(
+            self,
+            Abbreviation
+                | Acronym
+                | Address
+                | Attribution
+                | Author
+                | Caption
+                | CitationReference
+                | Classifier
+                | Comment
+                | Contact
+                | Copyright
+                | Date
+                | DoctestBlock
+                | Emphasis
+                | FieldName
+                | FootnoteReference
+                | Generated
+                | Inline
+                | Label
+                | Line
+                | Literal
+                | LiteralBlock
+                | Math
+                | MathBlock
+                | OptionArgument
+                | OptionString
+                | Organization
+                | Paragraph
+                | Problematic
+                | Raw
+                | Reference
+                | Revision
+                | Rubric
+                | Status
+                | Strong
+                | Subscript
+                | SubstitutionDefinition
+                | SubstitutionReference
+                | Subtitle
+                | Superscript
+                | Target
+                | Term
+                | Title
+                | TitleReference
+                | Version
+        )
+    }
+
     /// The admonition kinds with a fixed title (`note`, `warning`, ...).
     pub fn is_specific_admonition(self) -> bool {
         matches!(

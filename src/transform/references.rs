@@ -14,58 +14,6 @@ const MAX_INDIRECTION: usize = 256;
 /// document's size, when larger) before references are refused.
 const MIN_EXPANSION_BUDGET: usize = 1_000_000;
 
-pub(crate) fn is_text_element(kind: Kind) -> bool {
-    use Kind::*;
-    matches!(
-        kind,
-        Abbreviation
-            | Acronym
-            | Address
-            | Attribution
-            | Author
-            | Caption
-            | CitationReference
-            | Classifier
-            | Comment
-            | Contact
-            | Copyright
-            | Date
-            | DoctestBlock
-            | Emphasis
-            | FieldName
-            | FootnoteReference
-            | Generated
-            | Inline
-            | Label
-            | Line
-            | Literal
-            | LiteralBlock
-            | Math
-            | MathBlock
-            | OptionArgument
-            | OptionString
-            | Organization
-            | Paragraph
-            | Problematic
-            | Raw
-            | Reference
-            | Revision
-            | Rubric
-            | Status
-            | Strong
-            | Subscript
-            | SubstitutionDefinition
-            | SubstitutionReference
-            | Subtitle
-            | Superscript
-            | Target
-            | Term
-            | Title
-            | TitleReference
-            | Version
-    )
-}
-
 pub(crate) fn is_invisible(kind: Kind) -> bool {
     matches!(
         kind,
@@ -91,7 +39,7 @@ pub(crate) fn mark_referenced_targets(doc: &mut Doc) {
         let inline = doc
             .parent(t)
             .and_then(|p| doc.kind(p))
-            .is_some_and(is_text_element);
+            .is_some_and(Kind::is_text_element);
         let embedded = doc.is(t, Kind::Target) && inline && doc.has(t, "refuri");
         if embedded || !doc.attrs(t).dupnames.is_empty() {
             doc.nodes[t].referenced = true;
@@ -433,7 +381,7 @@ fn propagatable(doc: &Doc, t: Id) -> bool {
     let Some(parent) = doc.parent(t) else {
         return false;
     };
-    !doc.kind(parent).is_some_and(is_text_element)
+    !doc.kind(parent).is_some_and(Kind::is_text_element)
         && !["refid", "refuri", "refname"].iter().any(|k| doc.has(t, k))
 }
 

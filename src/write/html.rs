@@ -222,65 +222,12 @@ impl<'a> Ctx<'a> {
     }
 
     fn parent_is_text(&self) -> bool {
-        is_text_element(self.parent.kind)
+        self.parent.kind.is_text_element()
     }
 }
 
 fn node_kind(n: Option<&Node>) -> Option<Kind> {
     n.and_then(Node::as_element).map(|e| e.kind)
-}
-
-/// docutils' `TextElement` classes (their children are inline).
-fn is_text_element(k: Kind) -> bool {
-    use Kind::*;
-    matches!(
-        k,
-        Abbreviation
-            | Acronym
-            | Address
-            | Attribution
-            | Author
-            | Caption
-            | CitationReference
-            | Classifier
-            | Comment
-            | Contact
-            | Copyright
-            | Date
-            | DoctestBlock
-            | Emphasis
-            | FieldName
-            | FootnoteReference
-            | Generated
-            | Inline
-            | Label
-            | Line
-            | Literal
-            | LiteralBlock
-            | Math
-            | MathBlock
-            | OptionArgument
-            | OptionString
-            | Organization
-            | Paragraph
-            | Problematic
-            | Raw
-            | Reference
-            | Revision
-            | Rubric
-            | Status
-            | Strong
-            | Subscript
-            | SubstitutionDefinition
-            | SubstitutionReference
-            | Subtitle
-            | Superscript
-            | Target
-            | Term
-            | Title
-            | TitleReference
-            | Version
-    )
 }
 
 /// docutils' `Sequential` classes: extra ids go before their start tag.
@@ -1495,7 +1442,7 @@ impl<'d> Writer<'d> {
         // Block images end with a newline, inline ones do not.
         let block = !cx.parent_is_text()
             || cx.parent.kind == Kind::Reference
-                && !cx.grand.is_some_and(|g| is_text_element(g.kind));
+                && !cx.grand.is_some_and(|g| g.kind.is_text_element());
         let suffix = if block { "\n" } else { "" };
         if mime.is_some_and(|m| m.starts_with("video/")) {
             atts.push(("title", alt.clone()));
@@ -3563,7 +3510,8 @@ mod tests {
         let doc = doc_with(vec![math]);
         let html = page(&doc, &Metadata::default(), None);
         assert!(html.contains("<html lang=\"en\">"), "{html}");
-        assert!(html.contains("<title></title>"), "{html}");
+        // An empty <title> is invalid HTML: an untitled page says so.
+        assert!(html.contains("<title>Untitled</title>"), "{html}");
         assert!(!html.contains("<h1"), "{html}");
         assert!(html.contains("mathjax"), "{html}");
     }
