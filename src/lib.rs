@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod doctree;
+pub mod lang;
 pub mod rst;
 pub mod site;
 pub mod source;

@@ -3,8 +3,8 @@
 
 use super::Settings;
 use super::doc::{Doc, Id, fully_normalize_name, make_id};
-use super::lang::{self, Lang};
 use crate::doctree::{Kind, Level};
+use crate::lang::{self, Lang};
 
 fn is_prebibliographic(kind: Option<Kind>) -> bool {
     matches!(

@@ -124,7 +124,7 @@ fn warn(doc: &mut Doc, text: &str, node: Id) {
 
 /// Specific admonitions (`note`, ...) become generic ones with a title.
 pub(crate) fn admonitions(doc: &mut Doc, settings: &Settings) {
-    let lang = super::lang::get(&settings.language_code);
+    let lang = crate::lang::get(&settings.language_code);
     let found = doc.findall(doc.root, |n| {
         n.kind
             .is_some_and(|k| k == Kind::Admonition || k.is_specific_admonition())

@@ -7,7 +7,7 @@
 
 mod doc;
 mod frontmatter;
-mod lang;
+
 mod leftovers;
 mod misc;
 mod parts;

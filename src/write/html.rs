@@ -382,29 +382,11 @@ fn guess_mimetype(uri: &str) -> Option<&'static str> {
     })
 }
 
-/// English labels (docutils `languages/en.py`).
+/// docutils' English labels for admonitions and docinfo fields.
 fn label(name: &str) -> &str {
-    match name {
-        "author" => "Author",
-        "authors" => "Authors",
-        "organization" => "Organization",
-        "address" => "Address",
-        "contact" => "Contact",
-        "version" => "Version",
-        "revision" => "Revision",
-        "status" => "Status",
-        "date" => "Date",
-        "copyright" => "Copyright",
-        "attention" => "Attention!",
-        "caution" => "Caution!",
-        "danger" => "!DANGER!",
-        "error" => "Error",
-        "hint" => "Hint",
-        "important" => "Important",
-        "note" => "Note",
-        "tip" => "Tip",
-        "warning" => "Warning",
-        _ => name,
+    match crate::lang::get("en").label(name) {
+        "" => name,
+        text => text,
     }
 }
 
