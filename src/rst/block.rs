@@ -42,6 +42,9 @@ pub fn parse_document(state: &mut DocState, text: &str) -> Element {
     parser.run(&mut m);
     let mut doc = m.finish();
     place_document_front(parser.state, &mut doc);
+    if let Some(title) = parser.state.title.take() {
+        doc.set("title", title);
+    }
     parser.state.apply_fixups(&mut doc);
     doc
 }

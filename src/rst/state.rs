@@ -45,6 +45,8 @@ pub struct DocState<'s> {
     /// The document's `decoration` (header/footer directives fill it in;
     /// `parse_document` places it after the metas, as `get_decoration`).
     pub decoration: Option<Element>,
+    /// The `title` directive's document title.
+    pub title: Option<String>,
     /// Section title styles in order of appearance (`=` or `=/=`).
     pub title_styles: Vec<String>,
     /// docutils' `include_log`: `(path, clip options)` of the files being
@@ -73,6 +75,7 @@ impl<'s> DocState<'s> {
             current_line: None,
             metas: Vec::new(),
             decoration: None,
+            title: None,
             title_styles: Vec::new(),
             roles: Default::default(),
             include_log: Vec::new(),

@@ -780,15 +780,10 @@ pub static TITLE: Spec = Spec {
     run: title,
 };
 
-/// docutils sets `document['title']`; we return a `.title` marker pending
-/// node for the block parser or a transform to move onto the document.
-fn title(_parser: &mut Parser, d: &mut Directive) -> DirResult {
-    let title = d.arguments.first().cloned().unwrap_or_default();
-    let marker = Element::new(Kind::Pending)
-        .with_attr(".transform", "postconv.document_title")
-        .with_attr(".details.title", py_repr(&title))
-        .with_attr(".title", title);
-    Ok(vec![marker.into()])
+/// docutils sets `document['title']` (the last one wins).
+fn title(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    parser.state.title = d.arguments.first().cloned();
+    Ok(Vec::new())
 }
 
 pub static META: Spec = Spec {
@@ -800,9 +795,19 @@ pub static META: Spec = Spec {
     run: meta,
 };
 
-/// `meta`: one `meta` element per field. docutils moves them to the
-/// document start; they are returned in place here.
+/// `meta`: one `meta` element per field, inserted at the document start
+/// (with any messages), as docutils does.
 fn meta(parser: &mut Parser, d: &mut Directive) -> DirResult {
+    let out = meta_nodes(parser, d)?;
+    let elements = out.into_iter().filter_map(|n| match n {
+        Node::Element(e) => Some(e),
+        Node::Text(_) => None,
+    });
+    parser.state.metas.extend(elements);
+    Ok(Vec::new())
+}
+
+fn meta_nodes(parser: &mut Parser, d: &mut Directive) -> DirResult {
     d.need_content()?;
     let mut out: Vec<Node> = Vec::new();
     let lines = &d.content;

@@ -117,10 +117,9 @@ pub static DECORATION: Spec = Spec {
     run: decoration,
 };
 
-/// `header` / `footer`: docutils adds the content to the document's
-/// decoration. We return a `decoration` element holding a `header` or
-/// `footer`, marked `.decoration`, for the block parser or a transform to
-/// move to the document start (merging several).
+/// `header` / `footer`: the content goes into the document's decoration
+/// (docutils' `get_decoration().get_header()`): one header first, one
+/// footer last, however many directives add to them.
 fn decoration(parser: &mut Parser, d: &mut Directive) -> DirResult {
     d.need_content()?;
     let kind = if d.canonical == "footer" {
@@ -128,12 +127,34 @@ fn decoration(parser: &mut Parser, d: &mut Directive) -> DirResult {
     } else {
         Kind::Header
     };
-    let mut part = Element::new(kind).with_line(d.lineno);
+    let mut part = Element::new(kind);
     super::nested(parser, &d.content, d.content_offset, &mut part);
-    let deco = Element::new(Kind::Decoration)
-        .with_attr(".decoration", "1")
-        .with_child(part);
-    Ok(vec![deco.into()])
+    let deco = parser
+        .state
+        .decoration
+        .get_or_insert_with(|| Element::new(Kind::Decoration));
+    let at = match kind {
+        Kind::Header => deco.children.first(),
+        _ => deco.children.last(),
+    };
+    if at
+        .and_then(Node::as_element)
+        .is_some_and(|e| e.kind == kind)
+    {
+        let i = if kind == Kind::Header {
+            0
+        } else {
+            deco.children.len() - 1
+        };
+        if let Some(Node::Element(existing)) = deco.children.get_mut(i) {
+            existing.children.append(&mut part.children);
+        }
+    } else if kind == Kind::Header {
+        deco.children.insert(0, part.into());
+    } else {
+        deco.children.push(part.into());
+    }
+    Ok(Vec::new())
 }
 
 pub static TARGET_NOTES: Spec = Spec {
