@@ -90,10 +90,13 @@ fn topic(parser: &mut Parser, d: &mut Directive) -> DirResult {
 
 /// Topics, sidebars and tables of contents belong in sections (and topics
 /// in sidebars), not in body elements or other topics.
-pub fn check_pseudo_section_parent(d: &Directive) -> Result<(), super::DirError> {
-    match super::parent_kind() {
-        None | Some(Kind::Document | Kind::Section | Kind::Sidebar) => Ok(()),
-        Some(_) => Err(err(format!(
+pub fn check_pseudo_section_parent(parser: &Parser, d: &Directive) -> Result<(), super::DirError> {
+    // `parse_into`'s anonymous element (a container here) refuses nothing
+    let anonymous = super::parent_kind() == Some(Kind::Document);
+    match parser.parent_kind() {
+        Kind::Document | Kind::Section | Kind::Sidebar => Ok(()),
+        Kind::Container if anonymous => Ok(()),
+        _ => Err(err(format!(
             "The \"{}\" directive may not be used within topics or body elements.",
             d.name
         ))),
@@ -102,7 +105,7 @@ pub fn check_pseudo_section_parent(d: &Directive) -> Result<(), super::DirError>
 
 /// docutils' `BasePseudoSection.run` (topic and sidebar).
 fn pseudo_section(parser: &mut Parser, d: &mut Directive, kind: Kind) -> DirResult {
-    check_pseudo_section_parent(d)?;
+    check_pseudo_section_parent(parser, d)?;
     d.need_content()?;
     let mut node = Element::new(kind).with_line(d.lineno);
     if let Some(title_text) = d.arguments.first().cloned() {

@@ -30,7 +30,7 @@ pub static CONTENTS: Spec = Spec {
 };
 
 fn contents(parser: &mut Parser, d: &mut Directive) -> DirResult {
-    super::body::check_pseudo_section_parent(d)?;
+    super::body::check_pseudo_section_parent(parser, d)?;
     let local = d.has("local");
     let mut messages = Vec::new();
     let title = match d.arguments.first().cloned() {
