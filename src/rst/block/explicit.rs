@@ -331,11 +331,14 @@ impl Parser<'_, '_> {
         &mut self,
         m: &mut Machine,
         block: &[String],
-        _blocktext: &str,
+        blocktext: &str,
         lineno: u32,
         name: &str,
     ) {
-        let mut target = Element::new(Kind::Target).with_line(lineno);
+        // the source text: transforms quote it in `problematic` nodes
+        let mut target = Element::new(Kind::Target)
+            .with_line(lineno)
+            .with_attr(".rawsource", blocktext);
         let mut refuri = String::new();
         let indirect = block
             .last()
@@ -422,7 +425,9 @@ impl Parser<'_, '_> {
         }
         block[0] = block[0].trim();
         let norm = whitespace_normalize_name(&subname);
-        let mut subdef = Element::new(Kind::SubstitutionDefinition).with_line(lineno);
+        let mut subdef = Element::new(Kind::SubstitutionDefinition)
+            .with_line(lineno)
+            .with_attr(".rawsource", blocktext.as_str());
         subdef.attrs.names.push(norm.clone());
         // the `SubstitutionDef` state: blank lines and block quotes (it is a
         // `Body`), then an embedded directive or text, which ends it
