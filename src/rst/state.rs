@@ -140,6 +140,12 @@ impl<'s> DocState<'s> {
         }
     }
 
+    /// docutils' `document.has_name`: the name was ever registered (also
+    /// when it became a dupname since).
+    pub fn has_name(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+
     /// Registers an explicit target (`.. _name:`, `` `x <url>`_ ``, footnotes,
     /// citations) as docutils' `note_explicit_target`. Returns the system
     /// message docutils appends to its `msgnode` on a duplicate name.

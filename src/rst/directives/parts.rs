@@ -57,7 +57,11 @@ fn contents(parser: &mut Parser, d: &mut Directive) -> DirResult {
     if let Some(t) = title {
         topic.push(t);
     }
-    topic.attrs.names.push(fully_normalize_name(&name));
+    // docutils names the topic only when the name is still free
+    let name = fully_normalize_name(&name);
+    if !parser.state.has_name(&name) {
+        topic.attrs.names.push(name);
+    }
     if let Some(m) = parser.state.note_implicit_target(&mut topic) {
         messages.push(m);
     }
