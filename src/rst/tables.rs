@@ -276,7 +276,7 @@ fn merge(master: &mut BTreeMap<usize, Vec<usize>>, new: BTreeMap<usize, Vec<usiz
 /// all of one width); `line_offset` is the 0-based source line of `lines[0]`.
 pub fn parse_grid(lines: &[&str], line_offset: usize) -> Result<TableData, TableError> {
     let mut block: Vec<Vec<char>> = lines.iter().map(|l| pad_double_width(l)).collect();
-    if block.len() < 2 || block[0].is_empty() {
+    if block.first().is_none_or(Vec::is_empty) {
         return Err(TableError::new("Malformed table; parse incomplete.", 0));
     }
     let sep = find_head_body_sep(&mut block, is_grid_head_sep)?;

@@ -353,7 +353,7 @@ fn option_terminator(b: &[u8], e: usize) -> Option<usize> {
 /// `\+-[-+]+-\+ *$`
 pub fn grid_table_top(line: &str) -> bool {
     let t = line.trim_end_matches(' ').as_bytes();
-    t.len() >= 4
+    t.len() >= 5
         && t.starts_with(b"+-")
         && t.ends_with(b"-+")
         && t.iter().all(|c| matches!(c, b'+' | b'-'))
@@ -703,6 +703,9 @@ mod tests {
         assert_eq!(classify("-a desc text").0, Pat::Text);
         assert_eq!(classify("--long=ARG, -b <x y>  d").1, 22);
         assert_eq!(classify("+--+--+").0, Pat::GridTop);
+        // `[-+]+` between `+-` and `-+` needs a character
+        assert_eq!(classify("+---+").0, Pat::GridTop);
+        assert_ne!(classify("+--+").0, Pat::GridTop);
         assert_eq!(classify("===  ===").0, Pat::SimpleTop);
         assert_eq!(classify("....").0, Pat::Line);
         assert_eq!(classify(".. x").0, Pat::Explicit);
