@@ -470,6 +470,14 @@ impl Parser<'_, '_> {
         }
         for node in std::mem::take(&mut sub.root.children) {
             match node {
+                // `unicode`'s trim options belong on the definition
+                Node::Element(el) if el.get(".trim").is_some() => {
+                    for side in ["ltrim", "rtrim"] {
+                        if el.get(&format!(".{side}")).is_some() {
+                            subdef.set(side, "1");
+                        }
+                    }
+                }
                 Node::Element(el) if !is_inline(el.kind) => m.push(el),
                 other => subdef.push(other),
             }
