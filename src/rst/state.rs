@@ -52,6 +52,10 @@ pub struct DocState<'s> {
     /// docutils' `include_log`: `(path, clip options)` of the files being
     /// included, innermost last.
     pub include_log: Vec<(String, String)>,
+    /// Added to message lines only: docutils numbers the elements of a
+    /// csv-table cell from its own line 1 but reports at the state
+    /// machine's line, offset by the directive content.
+    pub message_line_shift: u32,
     /// The included file whose lines are being parsed (`None`: the
     /// document's own); system messages name it as their source.
     pub source: Option<String>,
@@ -80,6 +84,7 @@ impl<'s> DocState<'s> {
             roles: Default::default(),
             include_log: Vec::new(),
             source: None,
+            message_line_shift: 0,
         }
     }
 
@@ -371,6 +376,7 @@ impl<'s> DocState<'s> {
         line: Option<u32>,
         details: Vec<Element>,
     ) -> Element {
+        let line = line.map(|l| l + self.message_line_shift);
         self.diagnostics.push(Diagnostic::new(level, message, line));
         let mut msg = Element::new(Kind::SystemMessage)
             .with_attr("level", (level as u8).to_string())

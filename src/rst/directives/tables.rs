@@ -280,6 +280,10 @@ fn csv_table(parser: &mut Parser, d: &mut Directive) -> DirResult {
         head_rows,
         rows: all,
     };
+    let shift = std::mem::replace(
+        &mut parser.state.message_line_shift,
+        d.content_offset.saturating_sub(1) as u32,
+    );
     let table = build_table(
         parser,
         data,
@@ -287,6 +291,7 @@ fn csv_table(parser: &mut Parser, d: &mut Directive) -> DirResult {
         stub_columns,
         widths_kind(d),
     );
+    parser.state.message_line_shift = shift;
     Ok(finish(parser, d, table, title, messages))
 }
 
