@@ -234,3 +234,96 @@ fn random_directive_blocks_do_not_panic() {
         let _ = tree(&text);
     }
 }
+
+#[test]
+fn included_sections_join_the_hierarchy_and_name_their_source() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let inc = "Sub\n---\n\n*unclosed\n";
+    std::fs::write(dir.path().join("inc.rst"), inc).expect("write");
+    // a look-alike of the end marker must not end the inclusion early
+    let fake = ".. end of inclusion from \"fake.rst\"\n\n.. include:: fake.rst\n";
+    std::fs::write(dir.path().join("fake.rst"), fake).expect("write");
+    let s = Settings {
+        base_dir: Some(dir.path().to_path_buf()),
+        ..settings()
+    };
+    let out = tree_with("Top\n===\n\n.. include:: inc.rst\n\nAfter.\n", &s);
+    // "After." follows the included subsection, inside it
+    assert!(
+        out.contains("        <section ids=\"sub\" names=\"sub\">"),
+        "{out}"
+    );
+    assert!(
+        out.contains("            <paragraph>\n                After."),
+        "{out}"
+    );
+    assert!(out.contains("line=\"4\" source=\"inc.rst\""), "{out}");
+    let out = tree_with(".. include:: fake.rst\n", &s);
+    assert!(out.contains("circular inclusion"), "{out}");
+    assert!(!out.contains("Maximum nesting depth"), "{out}");
+}
+
+fn tree_with(input: &str, s: &Settings) -> String {
+    parse(input, s).document.pformat()
+}
+
+#[test]
+fn id_settings_as_docutils() {
+    let input = "Title\n=====\n\n.. _title: x\n";
+    let out = tree(input);
+    assert!(
+        out.contains("<section dupnames=\"title\" ids=\"title\">"),
+        "{out}"
+    );
+    let no_legacy = Settings {
+        legacy_ids: false,
+        ..settings()
+    };
+    let out = tree_with(input, &no_legacy);
+    // the section has no id at parse time; the target takes the name's id
+    assert!(out.contains("<section dupnames=\"title\">"), "{out}");
+    assert!(
+        out.contains("<target ids=\"title\" names=\"title\""),
+        "{out}"
+    );
+    let fixed = Settings {
+        auto_id_prefix: "id".into(),
+        ..settings()
+    };
+    let out = tree_with("[#]_\n\n.. [#] x\n", &fixed);
+    assert!(out.contains("<footnote auto=\"1\" ids=\"id2\">"), "{out}");
+}
+
+#[test]
+fn parse_stage_document_front() {
+    let out = tree("Para.\n\n.. meta::\n   :k: v\n\n.. footer:: f\n.. header:: h\n.. title:: T\n");
+    assert_eq!(
+        out,
+        "<document source=\"test data\" title=\"T\">\n    <meta content=\"v\" name=\"k\">\n    <decoration>\n        <header>\n            <paragraph>\n                h\n        <footer>\n            <paragraph>\n                f\n    <paragraph>\n        Para.\n"
+    );
+}
+
+#[test]
+fn contents_name_only_when_free() {
+    let out = tree("Contents\n========\n\n.. contents::\n");
+    assert!(
+        out.contains("<topic classes=\"contents\" ids=\"topic-1\">"),
+        "{out}"
+    );
+    let out = tree("* .. contents::\n");
+    assert!(
+        out.contains("may not be used within topics or body elements"),
+        "{out}"
+    );
+}
+
+#[test]
+fn csv_cell_messages_at_the_state_machine_line() {
+    // docutils: the cell's line 1 plus the content offset (3), not the
+    // source line 5
+    let out = tree("x\n\n.. csv-table::\n\n   a, \"--\n   b\"\n");
+    assert!(
+        out.contains("<system_message level=\"1\" line=\"4\""),
+        "{out}"
+    );
+}
