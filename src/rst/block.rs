@@ -12,7 +12,7 @@
 //! For directives: [`Parser::nested_parse`] parses content,
 //! [`Parser::insert_input`] splices lines in after the directive (`include`),
 //! [`Parser::parent_kind`] tells where the output goes, and
-//! `DocState::{metas, decoration}` collect document-front elements.
+//! `DocState::{insert_front, decoration}` collect document-front elements.
 
 mod explicit;
 mod scan;
@@ -96,33 +96,22 @@ fn too_long(line: &str, limit: usize) -> bool {
     line.chars().count() - data > limit
 }
 
-/// Inserts collected `meta` elements, then the `decoration`, before the
-/// first child that is not titular or a meta (docutils inserts them there
-/// while parsing; the resulting order is the same).
+/// Places what directives inserted at the document's start (see
+/// [`super::state::Front`]).
 fn place_document_front(state: &mut DocState, doc: &mut Element) {
-    let metas = std::mem::take(&mut state.metas);
-    let decoration = state.decoration.take();
-    if metas.is_empty() && decoration.is_none() {
-        return;
-    }
-    let index = doc
+    let front = std::mem::take(&mut state.front);
+    let titles = doc
         .children
         .iter()
-        .position(|n| {
-            !n.as_element().is_some_and(|e| {
-                matches!(
-                    e.kind,
-                    Kind::Title | Kind::Subtitle | Kind::Rubric | Kind::Meta
-                )
-            })
+        .take_while(|n| {
+            n.as_element()
+                .is_some_and(|e| matches!(e.kind, Kind::Title | Kind::Subtitle | Kind::Rubric))
         })
-        .unwrap_or(doc.children.len());
-    let front: Vec<Node> = metas
-        .into_iter()
-        .chain(decoration)
-        .map(Node::from)
-        .collect();
-    doc.children.splice(index..index, front);
+        .count();
+    let after = front.after_titles.into_iter().map(Node::from);
+    doc.children.splice(titles..titles, after);
+    doc.children
+        .splice(0..0, front.top.into_iter().map(Node::from));
 }
 
 /// docutils' `string2lines`: tabs expanded, trailing whitespace stripped,
@@ -173,6 +162,8 @@ pub struct Parser<'a, 's> {
     /// docutils' state-machine line while the running directive runs (the
     /// end of its block): the line of messages about its nodes.
     pub(crate) directive_line: u32,
+    /// Document children already checked for `DocState::body_started`.
+    doc_scanned: usize,
     /// The document-level machine is in a list-continuation loop (a nested
     /// state machine in docutils), so its reported line stays put.
     frozen: bool,
@@ -364,6 +355,7 @@ impl<'a, 's> Parser<'a, 's> {
             top_line: 1,
             directive_parent: Kind::Document,
             directive_line: 0,
+            doc_scanned: 0,
             frozen: false,
         }
     }
@@ -1997,9 +1989,8 @@ mod tests {
     fn metas_and_decoration_go_to_the_front() {
         let settings = Settings::default();
         let mut st = DocState::new(&settings);
-        st.metas
-            .push(Element::new(Kind::Meta).with_attr("name", "a"));
-        st.decoration = Some(Element::new(Kind::Decoration));
+        st.insert_front(vec![Element::new(Kind::Meta).with_attr("name", "a")]);
+        st.decoration();
         let out = parse_document(&mut st, "para\n").pformat();
         assert!(out.starts_with("<document source=\"<stdin>\">\n    <meta name=\"a\">\n    <decoration>\n    <paragraph>"), "{out}");
     }

@@ -39,12 +39,12 @@ pub struct DocState<'s> {
     /// The block parser's current line while inline text is parsed
     /// (docutils' reporter falls back to it for nodes without a line).
     pub current_line: Option<u32>,
-    /// `meta` elements for the top of the document (the `meta` directive;
-    /// docutils inserts them at the document's start).
-    pub metas: Vec<Element>,
-    /// The document's `decoration` (header/footer directives fill it in;
-    /// `parse_document` places it after the metas, as `get_decoration`).
-    pub decoration: Option<Element>,
+    /// What docutils inserts at the document's start while parsing (`meta`
+    /// output, the `decoration`); `parse_document` places it.
+    pub front: Front,
+    /// The document body has a non-titular child or a section already
+    /// (the block parser keeps it current for directives).
+    pub body_started: bool,
     /// The `title` directive's document title.
     pub title: Option<String>,
     /// Section title styles in order of appearance (`=` or `=/=`).
@@ -77,8 +77,8 @@ impl<'s> DocState<'s> {
             substitution_defs: HashMap::new(),
             subdef_counter: 0,
             current_line: None,
-            metas: Vec::new(),
-            decoration: None,
+            front: Front::default(),
+            body_started: false,
             title: None,
             title_styles: Vec::new(),
             roles: Default::default(),
@@ -143,6 +143,52 @@ impl<'s> DocState<'s> {
                 return id;
             }
         }
+    }
+
+    /// Inserts `nodes` as docutils' `meta` directive does: at the first
+    /// document child that is not titular or a meta, or at 0 when there
+    /// is none (so two metas opening a document come out reversed).
+    pub fn insert_front(&mut self, nodes: Vec<Element>) {
+        let f = &mut self.front;
+        if let Some(k) = first_not_front(&f.top) {
+            f.top.splice(k..k, nodes);
+        } else if let Some(k) = first_not_front(&f.after_titles) {
+            f.after_titles.splice(k..k, nodes);
+        } else if self.body_started {
+            f.after_titles.extend(nodes);
+        } else {
+            f.top.splice(0..0, nodes);
+        }
+    }
+
+    /// docutils' `document.get_decoration()`: created at the first child
+    /// that is not titular or a meta (appended when there is none).
+    pub fn decoration(&mut self) -> &mut Element {
+        let f = &mut self.front;
+        let found = |v: &[Element]| v.iter().position(|e| e.kind == Kind::Decoration);
+        let (list, i) = match (found(&f.top), found(&f.after_titles)) {
+            (Some(i), _) => (&mut f.top, i),
+            (None, Some(i)) => (&mut f.after_titles, i),
+            (None, None) => {
+                let deco = Element::new(Kind::Decoration);
+                match (first_not_front(&f.top), first_not_front(&f.after_titles)) {
+                    (Some(k), _) => {
+                        f.top.insert(k, deco);
+                        (&mut f.top, k)
+                    }
+                    (None, Some(k)) => {
+                        f.after_titles.insert(k, deco);
+                        (&mut f.after_titles, k)
+                    }
+                    (None, None) => {
+                        f.after_titles.push(deco);
+                        let k = f.after_titles.len() - 1;
+                        (&mut f.after_titles, k)
+                    }
+                }
+            }
+        };
+        &mut list[i]
     }
 
     /// docutils' `document.has_name`: the name was ever registered (also
@@ -399,6 +445,27 @@ fn strip_internal(doc: &mut Element) {
         el.remove(".subdef");
         el.remove(KEY);
     });
+}
+
+/// Elements docutils puts before the document body while parsing: `top`
+/// precedes everything, `after_titles` follows the body's leading titular
+/// elements (rubrics).
+#[derive(Clone, Debug, Default)]
+pub struct Front {
+    pub top: Vec<Element>,
+    pub after_titles: Vec<Element>,
+}
+
+/// Titular elements and metas: docutils' `(Titular, meta)`.
+pub fn is_front_kind(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Title | Kind::Subtitle | Kind::Rubric | Kind::Meta
+    )
+}
+
+fn first_not_front(v: &[Element]) -> Option<usize> {
+    v.iter().position(|e| !is_front_kind(e.kind))
 }
 
 /// Internal attribute naming an id-less name holder (`legacy_ids` off).

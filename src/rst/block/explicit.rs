@@ -529,6 +529,25 @@ impl Parser<'_, '_> {
         Some(blank_finish)
     }
 
+    /// Keeps `DocState::body_started` current for directives that insert
+    /// at the document's start (each document child is checked once).
+    fn note_body_started(&mut self, m: &Machine) {
+        if self.state.body_started {
+            return;
+        }
+        if !m.is_doc || !m.sections.is_empty() {
+            // inside a body element or a section: the body has begun
+            self.state.body_started = true;
+            return;
+        }
+        let kids = m.root.children.get(self.doc_scanned..).unwrap_or(&[]);
+        self.state.body_started = kids.iter().any(|n| {
+            !n.as_element()
+                .is_some_and(|e| super::super::state::is_front_kind(e.kind))
+        });
+        self.doc_scanned = m.root.children.len();
+    }
+
     /// `Body.run_directive`: splits the directive block and runs it.
     fn directive(
         &mut self,
@@ -549,6 +568,7 @@ impl Parser<'_, '_> {
             block_text,
             substitution,
         };
+        self.note_body_started(m);
         let saved = (self.directive_parent, self.directive_line);
         self.directive_parent = m.parent().kind;
         self.directive_line = m.current_lineno();

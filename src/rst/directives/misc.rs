@@ -803,7 +803,7 @@ fn meta(parser: &mut Parser, d: &mut Directive) -> DirResult {
         Node::Element(e) => Some(e),
         Node::Text(_) => None,
     });
-    parser.state.metas.extend(elements);
+    parser.state.insert_front(elements.collect());
     Ok(Vec::new())
 }
 
@@ -822,22 +822,27 @@ fn meta_nodes(parser: &mut Parser, d: &mut Directive) -> DirResult {
             break;
         };
         let first_line = lines[i].clone();
-        let field_line = (d.content_offset + i + 1) as u32;
-        let mut body: Vec<String> =
-            vec![lines[i].get(body_start..).unwrap_or("").trim().to_owned()];
+        // docutils reports these at the state machine's line: the end of
+        // the directive block
+        let field_line = parser.directive_line;
+        // docutils' `get_first_known_indented`: the rest of the marker line,
+        // then the indented lines (blank ones too) less their common indent
+        let start = i;
         i += 1;
         while i < lines.len() && (lines[i].starts_with(' ') || lines[i].trim().is_empty()) {
-            if !lines[i].trim().is_empty() || lines.get(i + 1).is_some_and(|l| l.starts_with(' ')) {
-                body.push(lines[i].trim().to_owned());
-            }
             i += 1;
         }
-        let content = body
-            .iter()
-            .filter(|l| !l.is_empty())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let rest = &lines[start + 1..i];
+        let indent = (rest.iter())
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start_matches(' ').len())
+            .min()
+            .unwrap_or(0);
+        let mut body: Vec<&str> = vec![lines[start].get(body_start..).unwrap_or("")];
+        body.extend(rest.iter().map(|l| l.get(indent..).unwrap_or("")));
+        // `strip_top`: leading blank lines go
+        let first = body.iter().position(|l| !l.trim().is_empty());
+        let content = first.map_or(String::new(), |f| body[f..].join(" "));
         if content.is_empty() {
             let m = parser.state.system_message(
                 Level::Info,

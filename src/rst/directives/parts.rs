@@ -133,10 +133,7 @@ fn decoration(parser: &mut Parser, d: &mut Directive) -> DirResult {
     };
     let mut part = Element::new(kind);
     super::nested(parser, &d.content, d.content_offset, &mut part);
-    let deco = parser
-        .state
-        .decoration
-        .get_or_insert_with(|| Element::new(Kind::Decoration));
+    let deco = parser.state.decoration();
     let at = match kind {
         Kind::Header => deco.children.first(),
         _ => deco.children.last(),
