@@ -326,6 +326,9 @@ fn math(parser: &mut Parser, d: &mut Directive) -> DirResult {
     d.need_content()?;
     let text = d.content.join("\n");
     let mut out: Vec<Node> = Vec::new();
+    // docutils passes its options copy, `name` included, to every block;
+    // `add_name` names (and strips) only the first
+    let name = d.opt_str("name").map(str::to_owned);
     for block in text.split("\n\n") {
         if block.is_empty() {
             continue;
@@ -335,6 +338,11 @@ fn math(parser: &mut Parser, d: &mut Directive) -> DirResult {
             .with_line(d.lineno)
             .with_text(block);
         d.apply_options(&mut node, &[]);
+        if !out.is_empty()
+            && let Some(n) = &name
+        {
+            node.set("name", n.as_str());
+        }
         d.add_name(parser, &mut node);
         out.push(node.into());
     }
