@@ -108,10 +108,10 @@ fn place_document_front(state: &mut DocState, doc: &mut Element) {
                 .is_some_and(|e| matches!(e.kind, Kind::Title | Kind::Subtitle | Kind::Rubric))
         })
         .count();
-    let after = front.after_titles.into_iter().map(Node::from);
+    let after = front.after_titles.into_elements().map(Node::from);
     doc.children.splice(titles..titles, after);
     doc.children
-        .splice(0..0, front.top.into_iter().map(Node::from));
+        .splice(0..0, front.top.into_elements().map(Node::from));
 }
 
 /// docutils' `string2lines`: tabs expanded, trailing whitespace stripped,

@@ -7,7 +7,7 @@
 
 use super::Settings;
 use crate::doctree::{Diagnostic, Element, Kind, Level, Node};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// What the registry remembers about the element holding a name.
 #[derive(Clone, Debug)]
@@ -150,14 +150,12 @@ impl<'s> DocState<'s> {
     /// is none (so two metas opening a document come out reversed).
     pub fn insert_front(&mut self, nodes: Vec<Element>) {
         let f = &mut self.front;
-        if let Some(k) = first_not_front(&f.top) {
-            f.top.splice(k..k, nodes);
-        } else if let Some(k) = first_not_front(&f.after_titles) {
-            f.after_titles.splice(k..k, nodes);
-        } else if self.body_started {
-            f.after_titles.extend(nodes);
+        if !f.top.rest.is_empty() {
+            f.top.insert(nodes);
+        } else if !f.after_titles.rest.is_empty() || self.body_started {
+            f.after_titles.insert(nodes);
         } else {
-            f.top.splice(0..0, nodes);
+            f.top.insert_first(nodes);
         }
     }
 
@@ -165,30 +163,29 @@ impl<'s> DocState<'s> {
     /// that is not titular or a meta (appended when there is none).
     pub fn decoration(&mut self) -> &mut Element {
         let f = &mut self.front;
-        let found = |v: &[Element]| v.iter().position(|e| e.kind == Kind::Decoration);
-        let (list, i) = match (found(&f.top), found(&f.after_titles)) {
-            (Some(i), _) => (&mut f.top, i),
-            (None, Some(i)) => (&mut f.after_titles, i),
-            (None, None) => {
-                let deco = Element::new(Kind::Decoration);
-                match (first_not_front(&f.top), first_not_front(&f.after_titles)) {
-                    (Some(k), _) => {
-                        f.top.insert(k, deco);
-                        (&mut f.top, k)
-                    }
-                    (None, Some(k)) => {
-                        f.after_titles.insert(k, deco);
-                        (&mut f.after_titles, k)
-                    }
-                    (None, None) => {
-                        f.after_titles.push(deco);
-                        let k = f.after_titles.len() - 1;
-                        (&mut f.after_titles, k)
-                    }
-                }
-            }
+        if f.decoration.is_none() {
+            let in_top = !f.top.rest.is_empty();
+            let part = if in_top {
+                &mut f.top
+            } else {
+                &mut f.after_titles
+            };
+            // nothing is ever appended after it: count from the back
+            f.decoration = Some((in_top, part.rest.len()));
+            part.rest.push_front(Element::new(Kind::Decoration));
+        }
+        let (in_top, from_back) = f.decoration.unwrap_or((false, 0));
+        let rest = if in_top {
+            &mut f.top.rest
+        } else {
+            &mut f.after_titles.rest
         };
-        &mut list[i]
+        if rest.is_empty() {
+            // unreachable: the decoration was pushed above
+            rest.push_back(Element::new(Kind::Decoration));
+        }
+        let i = rest.len().saturating_sub(from_back + 1);
+        &mut rest[i]
     }
 
     /// docutils' `document.has_name`: the name was ever registered (also
@@ -449,11 +446,55 @@ fn strip_internal(doc: &mut Element) {
 
 /// Elements docutils puts before the document body while parsing: `top`
 /// precedes everything, `after_titles` follows the body's leading titular
-/// elements (rubrics).
+/// elements (rubrics). Inserting is linear in the inserted elements.
 #[derive(Clone, Debug, Default)]
 pub struct Front {
-    pub top: Vec<Element>,
-    pub after_titles: Vec<Element>,
+    pub top: FrontPart,
+    pub after_titles: FrontPart,
+    /// Where the decoration is: in `top` or not, elements after it.
+    decoration: Option<(bool, usize)>,
+}
+
+/// A run of titular/meta elements (`lead`), then the rest, which starts
+/// with another kind: docutils inserts between the two.
+#[derive(Clone, Debug, Default)]
+pub struct FrontPart {
+    pub lead: VecDeque<Element>,
+    pub rest: VecDeque<Element>,
+}
+
+impl FrontPart {
+    /// Inserts at the first element that is not titular or a meta.
+    fn insert(&mut self, nodes: Vec<Element>) {
+        let j = first_not_front(&nodes).unwrap_or(nodes.len());
+        let mut nodes = nodes;
+        let tail = nodes.split_off(j);
+        self.lead.extend(nodes);
+        for e in tail.into_iter().rev() {
+            self.rest.push_front(e);
+        }
+    }
+
+    /// Inserts before everything (the part holds only titular/metas).
+    fn insert_first(&mut self, nodes: Vec<Element>) {
+        match first_not_front(&nodes) {
+            None => {
+                for e in nodes.into_iter().rev() {
+                    self.lead.push_front(e);
+                }
+            }
+            Some(j) => {
+                let mut nodes = nodes;
+                let tail = nodes.split_off(j);
+                let old = std::mem::replace(&mut self.lead, nodes.into());
+                self.rest = tail.into_iter().chain(old).collect();
+            }
+        }
+    }
+
+    pub fn into_elements(self) -> impl Iterator<Item = Element> {
+        self.lead.into_iter().chain(self.rest)
+    }
 }
 
 /// Titular elements and metas: docutils' `(Titular, meta)`.
