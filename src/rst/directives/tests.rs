@@ -327,3 +327,31 @@ fn csv_cell_messages_at_the_state_machine_line() {
         "{out}"
     );
 }
+
+#[test]
+fn metas_are_inserted_where_docutils_inserts_them() {
+    // at 0 while the document holds only metas: two opening metas reverse
+    let out = tree(".. meta::\n   :a: 1\n\n.. meta::\n   :b: 2\n\npara\n\n.. meta::\n   :c: 3\n");
+    let order: Vec<&str> = out.lines().filter(|l| l.contains("<meta")).collect();
+    assert_eq!(
+        order,
+        [
+            "    <meta content=\"2\" name=\"b\">",
+            "    <meta content=\"1\" name=\"a\">",
+            "    <meta content=\"3\" name=\"c\">"
+        ]
+    );
+    // before the first child that is neither titular nor a meta: after a
+    // leading rubric, before an earlier meta's error
+    let out = tree(".. rubric:: R\n\npara\n\n.. meta::\n   :a: 1\n   bad\n\n.. meta::\n   :b: 2\n");
+    let kinds: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("    <"))
+        .map(|l| l.split([' ', '>']).nth(4).unwrap_or(""))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["<rubric", "<meta", "<meta", "<system_message", "<paragraph"],
+        "{out}"
+    );
+}
