@@ -821,7 +821,6 @@ fn meta_nodes(parser: &mut Parser, d: &mut Directive) -> DirResult {
             out.push(d.message(parser, Level::Error, "Invalid meta directive."));
             break;
         };
-        let first_line = lines[i].clone();
         // docutils reports these at the state machine's line: the end of
         // the directive block
         let field_line = parser.directive_line;
@@ -833,6 +832,8 @@ fn meta_nodes(parser: &mut Parser, d: &mut Directive) -> DirResult {
             i += 1;
         }
         let rest = &lines[start + 1..i];
+        // docutils quotes `state_machine.line`: the block's last line
+        let first_line = lines[i - 1].clone();
         let indent = (rest.iter())
             .filter(|l| !l.trim().is_empty())
             .map(|l| l.len() - l.trim_start_matches(' ').len())
