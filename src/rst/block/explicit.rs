@@ -571,7 +571,7 @@ impl Parser<'_, '_> {
         self.note_body_started(m);
         let saved = (self.directive_parent, self.directive_line);
         self.directive_parent = m.parent().kind;
-        self.directive_line = m.current_lineno();
+        self.directive_line = self.report_line(m);
         self.state.current_line = Some(self.report_line(m));
         // a directive level costs two depth units: its frames are the largest
         self.depth += 1;
