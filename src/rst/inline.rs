@@ -717,6 +717,8 @@ impl Inliner<'_, '_> {
                         } else {
                             r.set("refname", normalize_name(&text));
                         }
+                        // the transforms quote it if the target is unknown
+                        r.set(".rawsource", restore(&self.s[start..m.group_end]));
                         r.with_child(el)
                     }
                 }
@@ -843,7 +845,8 @@ impl Inliner<'_, '_> {
                 return self.problem(Level::Warning, &msg, text, rolestart, textend);
             }
             let anonymous = textend >= 2 && self.s[textend - 2] == '_';
-            let nodes = self.phrase_ref(&escaped, anonymous);
+            let rawsource = restore(&self.s[bq..textend]);
+            let nodes = self.phrase_ref(&escaped, anonymous, &rawsource);
             return Outcome {
                 before_end: bq,
                 nodes,
@@ -867,7 +870,7 @@ impl Inliner<'_, '_> {
     }
 
     /// `` `text <uri>`_ ``, `` `text <alias_>`_ `` or `` `name`_ ``.
-    fn phrase_ref(&mut self, escaped: &str, anonymous: bool) -> Vec<Node> {
+    fn phrase_ref(&mut self, escaped: &str, anonymous: bool, rawsource: &str) -> Vec<Node> {
         let chars: Vec<char> = escaped.chars().collect();
         let mut target = None;
         let (text, unescaped, alias) = match embedded_link(&chars) {
@@ -913,6 +916,7 @@ impl Inliner<'_, '_> {
             }
             (false, _, _) => reference.set("refname", refname),
         }
+        keep_rawsource(&mut reference, rawsource);
         nodes.push(reference.into());
         nodes
     }
@@ -1217,3 +1221,33 @@ fn uri_alias(alias: &[char]) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// Records a phrase reference's source text (`.rawsource`, quoted in
+/// `problematic` nodes by the transforms) where rebuilding it from the node
+/// (as `transform::doc` does: `name_`, `` `two words`_ ``,
+/// `` `text <alias_>`_ ``) would differ, e.g. `` `Python`_ ``.
+fn keep_rawsource(reference: &mut Element, rawsource: &str) {
+    if reference.get("refuri").is_some() {
+        return;
+    }
+    let text = reference.astext();
+    let tail = if reference.get("anonymous").is_some() {
+        "__"
+    } else {
+        "_"
+    };
+    let refname = reference.get("refname").unwrap_or("");
+    let rebuilt = if !refname.is_empty() && refname != normalize_name(&text) {
+        format!("`{text} <{refname}_>`{tail}")
+    } else if text
+        .chars()
+        .all(|c| c.is_alphanumeric() || "-_.".contains(c))
+    {
+        format!("{text}{tail}")
+    } else {
+        format!("`{text}`{tail}")
+    };
+    if rebuilt != rawsource {
+        reference.set(".rawsource", rawsource);
+    }
+}

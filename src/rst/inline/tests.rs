@@ -671,3 +671,27 @@ fn nikola_doc_role_links_by_slug() {
         "<paragraph>\n    <reference refuri=\"link://slug/handbook\">\n        the manual\n     \n    <reference refuri=\"link://slug/quickref\">\n        quickref\n"
     );
 }
+
+/// `.rawsource` is kept where the transforms could not rebuild the text
+/// of a `problematic` node from the reference itself.
+#[test]
+fn phrase_references_keep_their_source_where_needed() {
+    let settings = Settings::default();
+    let raw_of = |text: &str| {
+        let mut state = DocState::new(&settings);
+        let (nodes, _) = parse(&mut state, text, 1);
+        nodes
+            .iter()
+            .filter_map(Node::as_element)
+            .find(|e| e.kind == Kind::Reference)
+            .and_then(|e| e.get(".rawsource").map(str::to_owned))
+    };
+    assert_eq!(raw_of("`Python`_"), Some("`Python`_".into()));
+    assert_eq!(raw_of("`q`__"), Some("`q`__".into()));
+    assert_eq!(raw_of("|s|_"), Some("|s|_".into()));
+    // rebuilt alike: nothing recorded
+    assert_eq!(raw_of("`two words`_"), None);
+    assert_eq!(raw_of("`Two  Words`_"), None);
+    assert_eq!(raw_of("`a <b_>`_"), None);
+    assert_eq!(raw_of("`x <http://x.org>`_"), None);
+}
