@@ -63,6 +63,9 @@ struct Expansion {
     /// Nodes visited measuring and copying definitions, against `budget`.
     work: usize,
     budget: usize,
+    /// The id of the one message for references refused once the budget
+    /// is spent (a message each would flood the output).
+    spent_msgid: Option<String>,
 }
 
 impl Expansion {
@@ -119,46 +122,66 @@ impl Expansion {
         n
     }
 
-    /// `el`'s children once replacements are in place.
-    fn children(&self, doc: &Doc, el: Id) -> Vec<Id> {
-        let mut out = Vec::new();
+    /// Whether the expansion work is spent.
+    fn spent(&self) -> bool {
+        self.work > self.budget
+    }
+
+    /// `el`'s children once replacements are in place, appended to `out`;
+    /// every step counts against the budget (a replacement can stand for
+    /// exponentially many nodes). `false` once the budget is spent.
+    fn children_into(&mut self, doc: &Doc, el: Id, out: &mut Vec<Id>) -> bool {
         let mut pending: Vec<Id> = doc.children(el).iter().rev().copied().collect();
         while let Some(c) = pending.pop() {
+            self.work += 1;
+            if self.spent() {
+                return false;
+            }
             match self.repl.get(&c) {
                 Some(with) => pending.extend(with.iter().rev()),
                 None => out.push(c),
             }
         }
-        out
+        true
     }
 
-    /// Whether `el`'s text, replacements in place, is longer than `limit`.
-    fn text_exceeds(&mut self, doc: &Doc, el: Id, limit: usize) -> bool {
+    /// Whether `el`'s text, replacements in place, is longer than `limit`;
+    /// `None` once the budget is spent.
+    fn text_exceeds(&mut self, doc: &Doc, el: Id, limit: usize) -> Option<bool> {
         let mut len = 0;
         let mut stack = vec![el];
+        let mut kids = Vec::new();
         while let Some(n) = stack.pop() {
-            self.work += 1;
             if doc.kind(n).is_none() {
                 len += doc.nodes[n].text.chars().count();
                 if len > limit {
-                    return true;
+                    return Some(true);
                 }
                 continue;
             }
-            stack.extend(self.children(doc, n).into_iter().rev());
+            kids.clear();
+            if !self.children_into(doc, n, &mut kids) {
+                return None;
+            }
+            stack.extend(kids.iter().rev());
         }
-        false
+        Some(false)
     }
 
     /// A deep copy of `el` with replacements in place (docutils copies
-    /// definitions whose references were already expanded in place).
-    fn copy(&mut self, doc: &mut Doc, el: Id) -> Id {
+    /// definitions whose references were already expanded in place);
+    /// `None` once the budget is spent (the partial copy stays unused).
+    fn copy(&mut self, doc: &mut Doc, el: Id) -> Option<Id> {
         let root = doc.new_el(doc.kind(el).unwrap_or(Kind::Inline));
         doc.nodes[root].attrs = doc.attrs(el).clone();
         let mut stack = vec![(el, root)];
+        let mut kids = Vec::new();
         while let Some((src, dst)) = stack.pop() {
-            for c in self.children(doc, src) {
-                self.work += 1;
+            kids.clear();
+            if !self.children_into(doc, src, &mut kids) {
+                return None;
+            }
+            for &c in &kids {
                 let new = match doc.kind(c) {
                     None => doc.new_text(doc.nodes[c].text.clone()),
                     Some(k) => {
@@ -172,7 +195,7 @@ impl Expansion {
                 doc.append(dst, new);
             }
         }
-        root
+        Some(root)
     }
 
     fn replace(&mut self, doc: &mut Doc, r: Id, with: Vec<Id>) {
@@ -197,6 +220,7 @@ pub(crate) fn substitutions(doc: &mut Doc, settings: &Settings) {
         // Nested definitions can expand exponentially ("billion laughs");
         // docutils hangs there. Expansion work is capped instead.
         budget: doc.nodes.len().saturating_mul(8).max(MIN_EXPANSION_BUDGET),
+        spent_msgid: None,
     };
     let mut i = 0;
     while let Some(&r) = subrefs.get(i) {
@@ -220,31 +244,41 @@ fn expand_one(doc: &mut Doc, settings: &Settings, x: &mut Expansion, subrefs: &m
     };
     let found = key.and_then(|k| doc.substitution_defs.get(&k).map(|&d| (k, d)));
     let budget = x.budget;
+    let over_budget = |key: &str| {
+        let text = format!("Substitution \"{key}\" exceeds the expansion limit ({budget} nodes).");
+        (text, true)
+    };
     let error = match &found {
         None => Some((
             format!("Undefined substitution referenced: \"{refname}\"."),
             true,
         )),
-        Some((key, _)) if x.work > budget => Some((
-            format!("Substitution \"{key}\" exceeds the expansion limit ({budget} nodes)."),
-            true,
-        )),
-        Some((key, def)) if x.text_exceeds(doc, *def, settings.line_length_limit) => Some((
-            format!("Substitution definition \"{key}\" exceeds the line-length-limit."),
-            false,
-        )),
-        Some(_) => None,
+        Some((key, _)) if x.spent() => Some(over_budget(key)),
+        Some((key, def)) => match x.text_exceeds(doc, *def, settings.line_length_limit) {
+            None => Some(over_budget(key)),
+            Some(true) => Some((
+                format!("Substitution definition \"{key}\" exceeds the line-length-limit."),
+                false,
+            )),
+            Some(false) => None,
+        },
     };
+    let defined = found.is_some();
     let Some((key, def)) = found.filter(|_| error.is_none()) else {
         let (text, with_base) = error.unwrap_or_default();
-        let line = if with_base { x.line(doc, r) } else { None };
-        let msg = doc.message(Level::Error, &text, &[], None, line);
-        let prb = doc.make_problematic(r, msg, false);
-        x.replace(doc, r, vec![prb]);
+        if defined && x.spent() {
+            refuse_spent(doc, x, r, &text);
+        } else {
+            refuse(doc, x, r, &text, with_base);
+        }
         return;
     };
     trim_around(doc, x, r, def);
-    let copy = x.copy(doc, def);
+    let Some(copy) = x.copy(doc, def) else {
+        let (text, _) = over_budget(&key);
+        refuse_spent(doc, x, r, &text);
+        return;
+    };
     if nest(doc, copy, r, &key, x, subrefs).is_err() {
         circular(doc, x, r, &refname);
         return;
@@ -257,6 +291,31 @@ fn expand_one(doc: &mut Doc, settings: &Settings, x: &mut Expansion, subrefs: &m
         }
     }
     x.replace(doc, r, kids);
+}
+
+/// Replaces `r` by a `problematic` node linked to an ERROR about it (at
+/// the reference's line when `at_ref`, else at the end of the document).
+fn refuse(doc: &mut Doc, x: &mut Expansion, r: Id, text: &str, at_ref: bool) {
+    let line = if at_ref { x.line(doc, r) } else { None };
+    let msg = doc.message(Level::Error, text, &[], None, line);
+    let prb = doc.make_problematic(r, msg, false);
+    x.replace(doc, r, vec![prb]);
+}
+
+/// Refuses `r` once the budget is spent: the first such reference gets the
+/// ERROR (at its line), later ones a `problematic` linking to it.
+fn refuse_spent(doc: &mut Doc, x: &mut Expansion, r: Id, text: &str) {
+    let Some(msgid) = x.spent_msgid.clone() else {
+        refuse(doc, x, r, text, true);
+        if let Some(&[prb]) = x.repl.get(&r).map(Vec::as_slice) {
+            x.spent_msgid = doc.get(prb, "refid").map(str::to_owned);
+        }
+        return;
+    };
+    let raw = doc.rawsource(r);
+    let prb = doc.new_text_el(Kind::Problematic, &raw);
+    doc.set(prb, "refid", msgid);
+    x.replace(doc, r, vec![prb]);
 }
 
 /// `ltrim`/`rtrim`/`trim` options strip the whitespace next to the reference.
