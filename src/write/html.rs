@@ -250,27 +250,37 @@ fn is_invisible(k: Kind) -> bool {
 }
 
 /// docutils' `encode`: `&<">` and `@` (against address harvesters).
+/// Runs between escaped bytes are copied whole (all five are ASCII, so a
+/// byte scan never splits a character).
 fn encode_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '@' => out.push_str("&#64;"),
-            _ => out.push(c),
-        }
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'@' => "&#64;",
+            _ => continue,
+        };
+        out.push_str(text.get(start..i).unwrap_or(""));
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(text.get(start..).unwrap_or(""));
 }
 
 /// docutils' `attval`: whitespace controls become spaces, then `encode`.
 fn attval_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '\n' | '\r' | '\t' | '\x0b' | '\x0c' => out.push(' '),
-            _ => encode_into(out, c.encode_utf8(&mut [0; 4])),
-        }
+    const CONTROLS: &[char] = &['\n', '\r', '\t', '\x0b', '\x0c'];
+    let mut rest = text;
+    while let Some(i) = rest.find(CONTROLS) {
+        encode_into(out, rest.get(..i).unwrap_or(""));
+        out.push(' ');
+        rest = rest.get(i + 1..).unwrap_or("");
     }
+    encode_into(out, rest);
 }
 
 /// Percent-encodes the characters URLs may not contain (docutils writes
