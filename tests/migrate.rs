@@ -414,6 +414,13 @@ fn check_built(site: &Path, built: &Path, utc_dates: bool, bundles: bool) {
     let welcome = std::fs::read_to_string(file_for(built, "/posts/welcome-to-nikola/")).unwrap();
     assert!(welcome.contains("href=\"/pages/handbook/\""), ":doc: role");
     assert!(welcome.contains(">Read the manual</a>"));
+    // Nikola's youtube directive: Hugo's shortcode or the iframe.
+    let privet = std::fs::read_to_string(file_for(built, "/posts/привет-мир/")).unwrap();
+    let privet = match redirect_target(&privet) {
+        Some(t) => std::fs::read_to_string(file_for(built, &t)).unwrap(),
+        None => privet,
+    };
+    assert!(privet.contains("/embed/L7ScFlkJEO8"), "youtube embed");
     let notes = std::fs::read_to_string(file_for(built, "/posts/md-notes/")).unwrap();
     assert!(
         notes.contains("href=\"/posts/kitchen-sink/\""),
@@ -506,6 +513,8 @@ fn hugo_builds_and_keeps_every_url() {
         let text = std::fs::read_to_string(out.join("content/posts").join(f)).unwrap();
         assert!(text.contains("translationKey: posts/yaml-front"), "{f}");
     }
+    let privet = std::fs::read_to_string(out.join("content/posts/привет-мир.md")).unwrap();
+    assert!(privet.contains("\n{{< youtube L7ScFlkJEO8 >}}\n"));
     let cfg = std::fs::read_to_string(out.join("hugo.toml")).unwrap();
     assert!(cfg.contains("unsafe = true") && cfg.contains("disablePathToLower = true"));
     run(Command::new("hugo").arg("--quiet").arg("-s").arg(&out));

@@ -17,7 +17,6 @@ use crate::source::{self, Metadata, slugify};
 use crate::write::md;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The engine migrated to.
@@ -748,13 +747,22 @@ fn render(
     }
 
     let mut diags = Vec::new();
+    let flavor = match opts.target {
+        Target::Hugo => md::Flavor::Hugo,
+        Target::Jekyll => md::Flavor::Jekyll,
+    };
     let md_opts = md::Options {
         front_matter: false,
-        alerts: opts.target == Target::Hugo,
+        flavor,
         ..md::Options::default()
     };
-    let mut body = match markdown_body {
-        Some(text) => text,
+    let body = match markdown_body {
+        // The writer escapes for the engine; a Markdown post needs the same.
+        Some(text) => match flavor {
+            md::Flavor::Hugo => md::escape_hugo_shortcodes(&text),
+            md::Flavor::Jekyll => md::escape_liquid(&text),
+            md::Flavor::Plain => text,
+        },
         None => md::write(&p.doc, &p.meta, &md_opts, &mut diags),
     };
     for d in diags {
@@ -762,10 +770,6 @@ fn render(
         p.report
             .compromises
             .push(Compromise::from_message(line, &d.message));
-    }
-    match opts.target {
-        Target::Hugo => body = escape_hugo_shortcodes(&body),
-        Target::Jekyll => body = escape_liquid(&body),
     }
     let raw_html = has_raw_html(&body);
     let view = frontmatter::PostView {
@@ -818,111 +822,6 @@ fn jekyll_redirect(old: &str, new: &str) -> (String, Content) {
     (format!("redirects/{name}.html"), Content::Text(text))
 }
 
-/// Wraps each Liquid tag or output (`{{ ... }}`, `{% ... %}`, or a lone
-/// opener) in `{% raw %}...{% endraw %}` so Jekyll shows it as text.
-pub fn escape_liquid(body: &str) -> String {
-    if !body.contains("{{") && !body.contains("{%") {
-        return body.to_owned();
-    }
-    let mut out = String::with_capacity(body.len() + 64);
-    let mut find = Finders::new(body, &["{{", "{%", "}}", "%}", "\n"]);
-    let mut pos = 0;
-    while let Some(i) = find.first(&[0, 1], pos) {
-        out.push_str(&body[pos..i]);
-        let close = if body[i..].starts_with("{{") { 2 } else { 3 };
-        let line_end = find.next(4, i).unwrap_or(body.len());
-        // The whole `{{ ... }}` on its line, unless it holds `endraw`.
-        let end = find
-            .next(close, i + 2)
-            .filter(|&j| j < line_end)
-            .map(|j| j + 2)
-            .filter(|&end| !body[i..end].contains("endraw"))
-            .unwrap_or(i + 2);
-        out.push_str("{% raw %}");
-        out.push_str(&body[i..end]);
-        out.push_str("{% endraw %}");
-        pos = end;
-    }
-    out.push_str(&body[pos..]);
-    out
-}
-
-/// Writes text Hugo would read as a shortcode (`{{< x >}}`, `{{% x %}}`)
-/// in Hugo's escaped form `{{</* x */>}}`, which renders as the text; an
-/// opener without its closer on the line is broken with an entity.
-pub fn escape_hugo_shortcodes(body: &str) -> String {
-    if !body.contains("{{<") && !body.contains("{{%") {
-        return body.to_owned();
-    }
-    let mut out = String::with_capacity(body.len() + 16);
-    let mut find = Finders::new(body, &["{{<", "{{%", ">}}", "%}}", "\n"]);
-    let mut pos = 0;
-    while let Some(i) = find.first(&[0, 1], pos) {
-        out.push_str(&body[pos..i]);
-        let (open, close, which) = if body[i..].starts_with("{{<") {
-            ("{{<", ">}}", 2)
-        } else {
-            ("{{%", "%}}", 3)
-        };
-        let line_end = find.next(4, i).unwrap_or(body.len());
-        match find.next(which, i + 3).filter(|&j| j < line_end) {
-            Some(j) => {
-                let _ = write!(out, "{open}/*{}*/{close}", &body[i + 3..j]);
-                pos = j + 3;
-            }
-            None => {
-                out.push_str("{&#123;");
-                pos = i + 2;
-            }
-        }
-    }
-    out.push_str(&body[pos..]);
-    out
-}
-
-/// Next-occurrence finders over one text, each remembering its last hit,
-/// so scans with a growing start position stay linear in total.
-struct Finders<'a> {
-    text: &'a str,
-    pats: Vec<&'a str>,
-    /// Per pattern: (searched from, first hit at or after it).
-    memo: Vec<Option<(usize, Option<usize>)>>,
-}
-
-impl<'a> Finders<'a> {
-    fn new(text: &'a str, pats: &[&'a str]) -> Finders<'a> {
-        Finders {
-            text,
-            pats: pats.to_vec(),
-            memo: vec![None; pats.len()],
-        }
-    }
-
-    /// First occurrence of pattern `k` at or after `from`.
-    fn next(&mut self, k: usize, from: usize) -> Option<usize> {
-        if let Some(Some((searched, hit))) = self.memo.get(k).copied()
-            && searched <= from
-            && hit.is_none_or(|h| h >= from)
-        {
-            return hit;
-        }
-        let hit = self
-            .text
-            .get(from..)
-            .and_then(|t| t.find(self.pats.get(k).copied().unwrap_or("\0")))
-            .map(|j| from + j);
-        if let Some(m) = self.memo.get_mut(k) {
-            *m = Some((from, hit));
-        }
-        hit
-    }
-
-    /// The earliest occurrence of any of the patterns `ks` at or after `from`.
-    fn first(&mut self, ks: &[usize], from: usize) -> Option<usize> {
-        ks.iter().filter_map(|&k| self.next(k, from)).min()
-    }
-}
-
 /// Whether the Markdown has raw HTML other than the `<!--more-->` marker.
 fn has_raw_html(body: &str) -> bool {
     use pulldown_cmark::{Event, Parser};
@@ -941,49 +840,6 @@ fn has_raw_html(body: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn liquid_is_escaped() {
-        assert_eq!(escape_liquid("no braces {x}"), "no braces {x}");
-        assert_eq!(
-            escape_liquid("a {{ x }} b {% if y %} c"),
-            "a {% raw %}{{ x }}{% endraw %} b {% raw %}{% if y %}{% endraw %} c"
-        );
-        assert_eq!(
-            escape_liquid("open {{ only\nnext }}"),
-            "open {% raw %}{{{% endraw %} only\nnext }}"
-        );
-        assert_eq!(
-            escape_liquid("{% endraw %}"),
-            "{% raw %}{%{% endraw %} endraw %}"
-        );
-    }
-
-    #[test]
-    fn hugo_shortcodes_are_escaped() {
-        assert_eq!(
-            escape_hugo_shortcodes("see {{< youtube x >}} and {{% n %}}"),
-            "see {{</* youtube x */>}} and {{%/* n */%}}"
-        );
-        assert_eq!(escape_hugo_shortcodes("{{< open"), "{&#123;< open");
-    }
-
-    #[test]
-    fn escapes_are_linear() {
-        let n = 200_000;
-        let inputs = [
-            "{{".repeat(n),
-            format!("{}{{{{%", "{{<".repeat(n)),
-            format!("{}\n}}}}", "{% x ".repeat(n)),
-            format!("{}>}}}}", "{{< ".repeat(n)),
-        ];
-        let start = std::time::Instant::now();
-        for text in &inputs {
-            assert!(escape_liquid(text).len() > text.len());
-            assert!(escape_hugo_shortcodes(text).len() >= text.len());
-        }
-        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
-    }
 
     #[test]
     fn output_paths() {
