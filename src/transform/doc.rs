@@ -61,6 +61,9 @@ pub(crate) struct Doc {
     /// The line after the input's end (the document's `.end_line`, set by
     /// the parser): docutils reports messages about no node there.
     pub end_line: Option<u32>,
+    /// Elements ever made, by kind. It never decreases, so zero means none
+    /// is in the tree and a pass looking for that kind skips its walk.
+    made: Vec<u32>,
 }
 
 impl Doc {
@@ -108,6 +111,7 @@ impl Doc {
         line: Option<u32>,
         parent: Option<Id>,
     ) -> Id {
+        self.count_made(kind);
         self.nodes.push(N {
             kind: Some(kind),
             attrs,
@@ -390,7 +394,31 @@ impl Doc {
     }
 
     pub fn findall_kind(&self, kind: Kind) -> Vec<Id> {
+        if !self.may_have(kind) {
+            return Vec::new();
+        }
         self.findall(self.root, |n| n.kind == Some(kind))
+    }
+
+    /// Whether an element of `kind` may be in the tree (false: surely not).
+    pub fn may_have(&self, kind: Kind) -> bool {
+        self.made.get(kind as usize).is_some_and(|&n| n > 0)
+    }
+
+    fn count_made(&mut self, kind: Kind) {
+        let i = kind as usize;
+        if self.made.len() <= i {
+            self.made.resize(i + 1, 0);
+        }
+        if let Some(n) = self.made.get_mut(i) {
+            *n = n.saturating_add(1);
+        }
+    }
+
+    /// Changes an element's kind (keeping `may_have` true for the new one).
+    pub fn set_kind(&mut self, id: Id, kind: Kind) {
+        self.count_made(kind);
+        self.nodes[id].kind = Some(kind);
     }
 
     /// The node following `id` in document order, skipping its subtree when
@@ -727,6 +755,21 @@ mod tests {
         assert_eq!(make_id("Ünïcödé"), "unicode");
         assert_eq!(make_id("a_b.c"), "a-b-c");
         assert_eq!(make_id("--"), "");
+    }
+
+    #[test]
+    fn kinds_made_later_are_found() {
+        let mut doc =
+            Doc::new(Element::new(Kind::Document).with_child(Element::new(Kind::Paragraph)));
+        assert!(!doc.may_have(Kind::Comment));
+        assert!(doc.findall_kind(Kind::Comment).is_empty());
+        let c = doc.new_el(Kind::Comment);
+        let root = doc.root;
+        doc.append(root, c);
+        assert_eq!(doc.findall_kind(Kind::Comment), vec![c]);
+        let p = doc.children(root)[0];
+        doc.set_kind(p, Kind::Admonition);
+        assert_eq!(doc.findall_kind(Kind::Admonition), vec![p]);
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub(crate) fn apply(doc: &mut Doc) {
 
 /// `.. title::` sets the document's `title` attribute.
 fn document_title(doc: &mut Doc) {
+    if !doc.may_have(Kind::Pending) {
+        return;
+    }
     let pendings = doc.findall(doc.root, |n| {
         n.kind == Some(Kind::Pending)
             && n.attrs.other.get(".transform").map(String::as_str)
@@ -39,7 +42,7 @@ fn document_title(doc: &mut Doc) {
 /// `meta` directive inserts them there while parsing).
 fn metas(doc: &mut Doc) {
     let root = doc.root;
-    let metas = doc.findall(root, |n| n.kind == Some(Kind::Meta));
+    let metas = doc.findall_kind(Kind::Meta);
     if metas.is_empty() {
         return;
     }
@@ -64,6 +67,9 @@ fn metas(doc: &mut Doc) {
 /// Merges marked `decoration` elements into one near the document start:
 /// headers first, footers last (docutils' `get_header`/`get_footer`).
 fn decorations(doc: &mut Doc) {
+    if !doc.may_have(Kind::Decoration) {
+        return;
+    }
     let marked = doc.findall(doc.root, |n| {
         n.kind == Some(Kind::Decoration) && n.attrs.other.contains_key(".decoration")
     });
@@ -130,6 +136,9 @@ fn part_of(doc: &mut Doc, deco: Id, kind: Kind) -> Id {
 
 /// `unicode`'s `ltrim`/`rtrim`/`trim` belong on the substitution definition.
 fn trim_markers(doc: &mut Doc) {
+    if !doc.may_have(Kind::Inline) {
+        return;
+    }
     let markers = doc.findall(doc.root, |n| {
         n.kind == Some(Kind::Inline) && n.attrs.other.contains_key(".trim")
     });

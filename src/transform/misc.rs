@@ -137,7 +137,7 @@ pub(crate) fn admonitions(doc: &mut Doc, settings: &Settings) {
         if kind == Kind::Admonition {
             continue;
         }
-        doc.nodes[a].kind = Some(Kind::Admonition);
+        doc.set_kind(a, Kind::Admonition);
         let title = doc.new_text_el(Kind::Title, lang.label(kind.name()));
         doc.insert(a, 0, title);
     }
