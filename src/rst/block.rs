@@ -375,10 +375,11 @@ impl<'a, 's> Parser<'a, 's> {
         self.pending_input = Some((lines, line_offset, Some(log)));
     }
 
-    /// Parses inserted input with the current machine's parent and sections.
-    fn run_pending_input(&mut self, m: &mut Machine) {
+    /// Parses inserted input with the current machine's parent and sections;
+    /// returns whether there was any (docutils pads it with blank lines).
+    fn run_pending_input(&mut self, m: &mut Machine) -> bool {
         let Some((owned, offset, log)) = self.pending_input.take() else {
-            return;
+            return false;
         };
         let max = self.state.settings.max_depth;
         if self.depth >= max {
@@ -389,7 +390,7 @@ impl<'a, 's> Parser<'a, 's> {
                 Vec::new(),
             );
             m.push(msg);
-            return;
+            return true;
         }
         let mut owned = owned;
         let source = log.as_ref().map(|(path, _)| {
@@ -417,6 +418,7 @@ impl<'a, 's> Parser<'a, 's> {
         self.state.source = outer;
         m.root = sub.root;
         m.sections = sub.sections;
+        true
     }
 
     /// Parses `lines` (already dedented; `line_offset` is the 0-based source
@@ -1923,7 +1925,7 @@ mod tests {
             vec!["Sub".into(), "---".into(), "".into(), "text".into()],
             10,
         );
-        parser.run_pending_input(&mut m);
+        assert!(parser.run_pending_input(&mut m));
         let out = m.finish().pformat();
         assert!(out.contains("    <section ids=\"top\" names=\"top\">\n        <title>\n            Top\n        <section ids=\"sub\""), "{out}");
     }

@@ -101,8 +101,9 @@ fn substitution_issue(el: &Element) -> Option<SubstIssue> {
 impl Parser<'_, '_> {
     /// `Body.explicit_markup`, then the `Explicit` state for what follows.
     pub(super) fn explicit_markup(&mut self, m: &mut Machine, end: usize) {
-        let bf = self.explicit_construct(m, end);
-        self.run_pending_input(m);
+        let mut bf = self.explicit_construct(m, end);
+        // inserted input ends with a blank padding line
+        bf |= self.run_pending_input(m);
         self.explicit_list(m, bf);
     }
 
@@ -121,7 +122,7 @@ impl Parser<'_, '_> {
                 Pat::Anonymous => self.anonymous_target(m, e),
                 _ => break,
             };
-            self.run_pending_input(m);
+            blank_finish |= self.run_pending_input(m);
         }
         self.frozen = was;
         if !blank_finish {
