@@ -101,10 +101,12 @@ fn substitution_issue(el: &Element) -> Option<SubstIssue> {
 impl Parser<'_, '_> {
     /// `Body.explicit_markup`, then the `Explicit` state for what follows.
     pub(super) fn explicit_markup(&mut self, m: &mut Machine, end: usize) {
-        let mut bf = self.explicit_construct(m, end);
-        // inserted input ends with a blank padding line
-        bf |= self.run_pending_input(m);
-        self.explicit_list(m, bf);
+        let bf = self.explicit_construct(m, end);
+        // after inserted input (padded with blank lines) the document-level
+        // machine goes on: no explicit list, no unindent warning
+        if !self.run_pending_input(m) {
+            self.explicit_list(m, bf);
+        }
     }
 
     /// `Body.anonymous` (`__ uri`).
@@ -122,7 +124,10 @@ impl Parser<'_, '_> {
                 Pat::Anonymous => self.anonymous_target(m, e),
                 _ => break,
             };
-            blank_finish |= self.run_pending_input(m);
+            if self.run_pending_input(m) {
+                blank_finish = true;
+                break;
+            }
         }
         self.frozen = was;
         if !blank_finish {
