@@ -195,6 +195,24 @@ impl Report {
                 );
             }
         }
+        let broken: Vec<_> = self
+            .posts
+            .iter()
+            .flat_map(|p| p.broken_links.iter().map(move |b| (p, b)))
+            .collect();
+        if !broken.is_empty() {
+            out.push_str("\n## Broken internal links\n\n");
+            for (p, b) in broken {
+                let line = b.line.map_or(String::new(), |l| format!(":{l}"));
+                let _ = writeln!(
+                    out,
+                    "- `{}{line}`: `{}`: {}",
+                    p.source,
+                    b.url.replace('`', "'"),
+                    md_text(&b.reason)
+                );
+            }
+        }
         out.push_str("\n## Posts and pages\n");
         for p in &self.posts {
             let _ = write!(out, "\n### `{}`", p.source);
@@ -300,6 +318,9 @@ mod tests {
         let md = r.markdown();
         assert!(md.contains("line 4: **broken link** `link://slug/x`: no \\<post\\>"));
         assert!(md.contains("## Failed\n\n- `pages/b.rst`: bad date"));
+        assert!(md.contains(
+            "## Broken internal links\n\n- `posts/a.rst:4`: `link://slug/x`: no \\<post\\>"
+        ));
         let v: serde_json::Value = serde_json::from_str(&r.json()).unwrap();
         assert_eq!(v["totals"]["pages"], 1);
         assert_eq!(v["posts"][0]["broken_links"][0]["line"], 4);
