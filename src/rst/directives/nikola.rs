@@ -97,7 +97,7 @@ fn vimeo(_parser: &mut Parser, d: &mut Directive) -> DirResult {
         _ => (281, 500),
     };
     let html = format!(
-        "<div class=\"vimeo-video{}\">\n<iframe src=\"https://player.vimeo.com/video/{id}\"\nwidth=\"{width}\" height=\"{height}\"\nframeborder=\"0\" webkitAllowFullScreen=\"webkitAllowFullScreen\" mozallowfullscreen=\"mozallowfullscreen\" allowFullScreen=\"allowFullScreen\">\n</iframe>\n</div>\n",
+        "<div class=\"vimeo-video{}\">\n<iframe src=\"https://player.vimeo.com/video/{id}\"\nwidth=\"{width}\" height=\"{height}\"\nframeborder=\"0\" allowfullscreen>\n</iframe>\n</div>\n",
         align_class(d)
     );
     Ok(vec![raw_html(html, "vimeo", &id)])
