@@ -405,6 +405,8 @@ fn check_built(site: &Path, built: &Path, utc_dates: bool, bundles: bool) {
             "{image} copied byte for byte"
         );
     }
+    let feed = std::fs::read_to_string(built.join("rss.xml")).expect("the feed keeps /rss.xml");
+    assert!(feed.contains("<rss") && feed.contains("Welcome to Nikola"));
     assert_eq!(
         std::fs::read(built.join("docs/paper.pdf")).unwrap(),
         b"%PDF-1.4 fake",

@@ -27,6 +27,8 @@ pub fn hugo(info: &ScaffoldInfo) -> Vec<(String, String)> {
     cfg.push_str("# Old URLs keep their case (slugs may be non-ASCII or mixed case).\n");
     cfg.push_str("disablePathToLower = true\n");
     cfg.push_str("summaryLength = 70\n");
+    cfg.push_str("\n# Nikola's feed URL (/rss.xml) instead of Hugo's /index.xml.\n");
+    cfg.push_str("[outputFormats.RSS]\nbaseName = \"rss\"\n");
     if info.raw_html {
         cfg.push_str("\n# Posts keep raw HTML (embeds, sized images, tables).\n");
         cfg.push_str("[markup.goldmark.renderer]\nunsafe = true\n");
@@ -147,6 +149,7 @@ pub fn jekyll(info: &ScaffoldInfo) -> Vec<(String, String)> {
             JEKYLL_REDIRECT.to_owned(),
         ),
         ("index.html".to_owned(), JEKYLL_INDEX.to_owned()),
+        ("rss.xml".to_owned(), JEKYLL_RSS.to_owned()),
     ]
 }
 
@@ -195,6 +198,28 @@ layout: default
 <ul>
 {% for post in site.posts %}<li><a href="{{ post.url | relative_url }}">{{ post.title | escape }}</a> <time>{{ post.date | date: "%Y-%m-%d" }}</time></li>
 {% endfor %}</ul>
+"#;
+
+/// Nikola's feed URL, without the jekyll-feed plugin.
+const JEKYLL_RSS: &str = r#"---
+layout: null
+permalink: /rss.xml
+---
+<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0">
+<channel>
+<title>{{ site.title | xml_escape }}</title>
+<link>{{ "/" | absolute_url }}</link>
+<description>{{ site.title | xml_escape }}</description>
+{% for post in site.posts limit:20 %}<item>
+<title>{{ post.title | xml_escape }}</title>
+<link>{{ post.url | absolute_url }}</link>
+<guid>{{ post.url | absolute_url }}</guid>
+<pubDate>{{ post.date | date_to_rfc822 }}</pubDate>
+<description>{{ post.excerpt | xml_escape }}</description>
+</item>
+{% endfor %}</channel>
+</rss>
 "#;
 
 /// `https://x.org/blog/` -> (`https://x.org`, `/blog`), as Jekyll wants them.
