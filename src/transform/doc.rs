@@ -4,6 +4,7 @@
 //! gone after parsing, so it is rebuilt here in one walk.
 
 use crate::doctree::{Attrs, Diagnostic, Element, Kind, Level, Node};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 pub(crate) type Id = usize;
@@ -64,6 +65,9 @@ pub(crate) struct Doc {
     /// Elements ever made, by kind. It never decreases, so zero means none
     /// is in the tree and a pass looking for that kind skips its walk.
     made: Vec<u32>,
+    /// Elements of each kind in document order, from one walk; `None`
+    /// once the tree changed shape (every child-list edit calls `touch`).
+    by_kind: RefCell<Option<Vec<Vec<Id>>>>,
 }
 
 impl Doc {
@@ -101,6 +105,7 @@ impl Doc {
                 }
             }
         }
+        self.touch();
         root
     }
 
@@ -320,12 +325,14 @@ impl Doc {
     }
 
     pub fn append(&mut self, parent: Id, child: Id) {
+        self.touch();
         self.detach(child);
         self.nodes[child].parent = Some(parent);
         self.nodes[parent].children.push(child);
     }
 
     pub fn insert(&mut self, parent: Id, index: usize, child: Id) {
+        self.touch();
         self.detach(child);
         self.nodes[child].parent = Some(parent);
         let kids = &mut self.nodes[parent].children;
@@ -339,6 +346,7 @@ impl Doc {
 
     /// Removes `id` from its parent (the node stays in the arena).
     pub fn detach(&mut self, id: Id) {
+        self.touch();
         if let Some(p) = self.nodes[id].parent.take() {
             self.nodes[id].last_parent = Some(p);
             if let Some(i) = self.index(p, id) {
@@ -349,6 +357,7 @@ impl Doc {
 
     /// docutils' `replace_self`: put `new` where `id` is.
     pub fn replace_self(&mut self, id: Id, new: &[Id]) {
+        self.touch();
         let Some(p) = self.nodes[id].parent else {
             return;
         };
@@ -397,7 +406,28 @@ impl Doc {
         if !self.may_have(kind) {
             return Vec::new();
         }
-        self.findall(self.root, |n| n.kind == Some(kind))
+        let mut cache = self.by_kind.borrow_mut();
+        let index = cache.get_or_insert_with(|| self.index_kinds());
+        index.get(kind as usize).cloned().unwrap_or_default()
+    }
+
+    /// Every element under the root by kind, in document order (one walk).
+    fn index_kinds(&self) -> Vec<Vec<Id>> {
+        let mut index: Vec<Vec<Id>> = vec![Vec::new(); self.made.len()];
+        let mut stack = vec![self.root];
+        while let Some(id) = stack.pop() {
+            let node = &self.nodes[id];
+            if let Some(list) = node.kind.and_then(|k| index.get_mut(k as usize)) {
+                list.push(id);
+            }
+            stack.extend(node.children.iter().rev());
+        }
+        index
+    }
+
+    /// Forgets the kind index: call after editing a child list directly.
+    pub fn touch(&self) {
+        self.by_kind.replace(None);
     }
 
     /// Whether an element of `kind` may be in the tree (false: surely not).
@@ -417,6 +447,7 @@ impl Doc {
 
     /// Changes an element's kind (keeping `may_have` true for the new one).
     pub fn set_kind(&mut self, id: Id, kind: Kind) {
+        self.touch();
         self.count_made(kind);
         self.nodes[id].kind = Some(kind);
     }
@@ -770,6 +801,11 @@ mod tests {
         let p = doc.children(root)[0];
         doc.set_kind(p, Kind::Admonition);
         assert_eq!(doc.findall_kind(Kind::Admonition), vec![p]);
+        // The cached index follows edits of the tree.
+        doc.detach(c);
+        assert!(doc.findall_kind(Kind::Comment).is_empty());
+        doc.insert(root, 0, c);
+        assert_eq!(doc.findall_kind(Kind::Comment), vec![c]);
     }
 
     #[test]

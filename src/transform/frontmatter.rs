@@ -100,6 +100,7 @@ fn promote_subtitle(doc: &mut Doc, node: Id) -> bool {
 }
 
 fn set_children(doc: &mut Doc, node: Id, order: Vec<Id>) {
+    doc.touch();
     for &c in &order {
         doc.nodes[c].parent = Some(node);
     }

@@ -420,6 +420,7 @@ fn materialize(doc: &mut Doc, repl: &HashMap<Id, Vec<Id>>) {
         stack.extend(new.iter().copied().filter(|&c| doc.kind(c).is_some()));
         doc.nodes[el].children = new;
     }
+    doc.touch();
 }
 
 // ---- SectionIDs (240) ----
