@@ -58,7 +58,7 @@ pub struct MigrateOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
-    #[error("{out} is inside the site {site}: the output must not go into the site")]
+    #[error("the output {out} is inside the site folder {site}; write it elsewhere")]
     OutInsideSite { out: String, site: String },
     #[error("Jekyll reads YAML front matter only (drop --front-matter toml)")]
     TomlForJekyll,
