@@ -208,6 +208,11 @@ pub fn migrate(
                 .to_owned(),
         );
     }
+    if opts.bundles && opts.target == Target::Jekyll {
+        report
+            .notes
+            .push("--bundles is for Hugo; Jekyll posts link the copied images".to_owned());
+    }
     for name in &site.conf.unread {
         report.notes.push(format!(
             "conf.py: {name} is computed, not a literal; Nikola's default was used"
