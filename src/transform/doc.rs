@@ -325,14 +325,14 @@ impl Doc {
     }
 
     pub fn append(&mut self, parent: Id, child: Id) {
-        self.touch();
+        self.touch_under(parent);
         self.detach(child);
         self.nodes[child].parent = Some(parent);
         self.nodes[parent].children.push(child);
     }
 
     pub fn insert(&mut self, parent: Id, index: usize, child: Id) {
-        self.touch();
+        self.touch_under(parent);
         self.detach(child);
         self.nodes[child].parent = Some(parent);
         let kids = &mut self.nodes[parent].children;
@@ -346,7 +346,7 @@ impl Doc {
 
     /// Removes `id` from its parent (the node stays in the arena).
     pub fn detach(&mut self, id: Id) {
-        self.touch();
+        self.touch_under(id);
         if let Some(p) = self.nodes[id].parent.take() {
             self.nodes[id].last_parent = Some(p);
             if let Some(i) = self.index(p, id) {
@@ -357,7 +357,10 @@ impl Doc {
 
     /// docutils' `replace_self`: put `new` where `id` is.
     pub fn replace_self(&mut self, id: Id, new: &[Id]) {
-        self.touch();
+        self.touch_under(id);
+        for &n in new {
+            self.touch_under(n);
+        }
         let Some(p) = self.nodes[id].parent else {
             return;
         };
@@ -428,6 +431,26 @@ impl Doc {
     /// Forgets the kind index: call after editing a child list directly.
     pub fn touch(&self) {
         self.by_kind.replace(None);
+    }
+
+    /// `touch` if `id` is in the document: nodes being built elsewhere
+    /// (messages, copies) leave the index alone.
+    fn touch_under(&self, id: Id) {
+        if self.by_kind.borrow().is_none() {
+            return;
+        }
+        let mut cur = id;
+        // Parent links lead up to the root; the bound guards against cycles.
+        for _ in 0..=self.nodes.len() {
+            if cur == self.root {
+                self.touch();
+                return;
+            }
+            match self.nodes.get(cur).and_then(|n| n.parent) {
+                Some(p) => cur = p,
+                None => return,
+            }
+        }
     }
 
     /// Whether an element of `kind` may be in the tree (false: surely not).
