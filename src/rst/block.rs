@@ -21,14 +21,15 @@ mod table;
 use super::state::DocState;
 use crate::doctree::{Element, Kind, Level, Node};
 use scan::{EnumFormat, Pat, classify, is_blank, skip_chars};
+use std::borrow::Cow;
 
 pub use scan::{normalize_name, whitespace_normalize_name};
 
 /// Parses a whole document into a `document` element.
 pub fn parse_document(state: &mut DocState, text: &str) -> Element {
     let tab = state.settings.tab_width.max(1);
-    let owned: Vec<String> = split_lines(text).map(|l| expand_line(l, tab)).collect();
-    let lines: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let owned: Vec<Cow<str>> = split_lines(text).map(|l| expand_line(l, tab)).collect();
+    let lines: Vec<&str> = owned.iter().map(|l| l.as_ref()).collect();
     let mut doc = Element::new(Kind::Document).with_attr("source", state.settings.source.clone());
     let limit = state.settings.line_length_limit;
     if let Some(i) = lines.iter().position(|l| too_long(l, limit)) {
@@ -57,20 +58,14 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
         if rest.is_empty() {
             return None;
         }
-        let is_break = |c: char| {
-            matches!(
-                c,
-                '\n' | '\r' | '\x1c'..='\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}'
-            )
-        };
-        match rest.char_indices().find(|(_, c)| is_break(*c)) {
-            Some((i, c)) => {
+        match find_break(rest.as_bytes()) {
+            Some((i, len)) => {
                 let line = &rest[..i];
-                let mut next = i + c.len_utf8();
-                if c == '\r' && rest[next..].starts_with('\n') {
+                let mut next = i + len;
+                if rest.as_bytes()[i] == b'\r' && rest.as_bytes().get(next) == Some(&b'\n') {
                     next += 1;
                 }
-                rest = &rest[next..];
+                rest = rest.get(next..).unwrap_or("");
                 Some(line)
             }
             None => {
@@ -80,6 +75,24 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
             }
         }
     })
+}
+
+/// The first line break in `b` (see [`split_lines`]): its byte offset and
+/// length. A byte scan: the non-ASCII breaks start with 0xC2 or 0xE2.
+fn find_break(b: &[u8]) -> Option<(usize, usize)> {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\n' | b'\r' | 0x1c..=0x1e => return Some((i, 1)),
+            0xC2 if b.get(i + 1) == Some(&0x85) => return Some((i, 2)),
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
+                return Some((i, 3));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// docutils' `line_length_limit` check, except that `data:` URIs (inline
@@ -116,7 +129,11 @@ fn place_document_front(state: &mut DocState, doc: &mut Element) {
 
 /// docutils' `string2lines`: tabs expanded, trailing whitespace stripped,
 /// form feeds and vertical tabs as spaces.
-fn expand_line(line: &str, tab: usize) -> String {
+/// Lines without those characters (nearly all) are borrowed.
+fn expand_line(line: &str, tab: usize) -> Cow<'_, str> {
+    if !line.bytes().any(|b| matches!(b, b'\t' | b'\x0b' | b'\x0c')) {
+        return Cow::Borrowed(line.trim_end());
+    }
     let mut out = String::with_capacity(line.len());
     let mut col = 0;
     for c in line.chars() {
@@ -138,7 +155,7 @@ fn expand_line(line: &str, tab: usize) -> String {
     }
     let keep = out.trim_end().len();
     out.truncate(keep);
-    out
+    Cow::Owned(out)
 }
 
 /// An `include_log` entry: the included path and its clip options.

@@ -92,6 +92,44 @@ struct Rules {
     character_level: bool,
 }
 
+/// ASCII members of a character table, plus Python's ASCII `\s` when
+/// `space` (a lookup instead of a binary search for the common case).
+const fn ascii_class(table: &[(char, char)], space: bool) -> [bool; 128] {
+    let mut out = [false; 128];
+    let mut k = 0;
+    while k < table.len() {
+        let (lo, hi) = table[k];
+        let mut c = lo as usize;
+        while c <= hi as usize && c < 128 {
+            out[c] = true;
+            c += 1;
+        }
+        k += 1;
+    }
+    if space {
+        let ws = [
+            b' ', b'\t', b'\n', b'\r', 0x0b, 0x0c, 0x1c, 0x1d, 0x1e, 0x1f,
+        ];
+        let mut k = 0;
+        while k < ws.len() {
+            out[ws[k] as usize] = true;
+            k += 1;
+        }
+    }
+    out
+}
+
+/// ASCII characters after which a start-string may begin.
+static START_PREFIX: [bool; 128] = ascii_class(chars::OPENERS_DELIMITERS, true);
+/// ASCII characters before which an end-string may end (besides `\0`).
+static END_SUFFIX: [bool; 128] = ascii_class(chars::END_SUFFIX_PUNCT, true);
+
+/// Characters that can begin a match of the initial pattern (see
+/// [`Inliner::initial_at`]); other ASCII characters are skipped at once.
+fn may_start_initial(c: char) -> bool {
+    !c.is_ascii() || c.is_ascii_alphanumeric() || matches!(c, '*' | '`' | '_' | '|' | '[' | ':')
+}
+
 impl Rules {
     /// `start_string_prefix`: at the start of the string, or after
     /// whitespace, an opener or a delimiter. `lo` is where the string starts.
@@ -101,6 +139,7 @@ impl Rules {
         }
         match s.get(i - 1) {
             Some(&c) if self.character_level => c != '\0',
+            Some(&c) if c.is_ascii() => START_PREFIX[c as usize],
             Some(&c) => is_space(c) || in_table(c, chars::OPENERS_DELIMITERS),
             None => false,
         }
@@ -112,7 +151,8 @@ impl Rules {
         self.character_level
             || match s.get(k) {
                 None => true,
-                Some(&c) => c == '\0' || is_space(c) || in_table(c, chars::END_SUFFIX_PUNCT),
+                Some(&c) if c.is_ascii() => c == '\0' || END_SUFFIX[c as usize],
+                Some(&c) => is_space(c) || in_table(c, chars::END_SUFFIX_PUNCT),
             }
     }
 }
@@ -363,7 +403,7 @@ impl Inliner<'_, '_> {
 
     fn search_initial(&mut self, pos: usize) -> Option<Initial> {
         (pos..self.s.len()).find_map(|i| {
-            if self.rules.start_ok(&self.s, pos, i) {
+            if may_start_initial(self.s[i]) && self.rules.start_ok(&self.s, pos, i) {
                 self.initial_at(i)
             } else {
                 None

@@ -2,8 +2,8 @@
 //! and `email_pattern`), matched by hand with the regex's backtracking
 //! order. Positions index a `&[char]` slice holding `\0` escape marks.
 
-use super::Rules;
 use super::chars::URI_SCHEMES;
+use super::{Rules, is_space};
 
 fn is_uric(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '\0' || "-_.!~*'()[];/:@&=+$,%".contains(c)
@@ -61,17 +61,30 @@ pub(super) struct UriMemo {
     email: Option<(usize, usize, Option<usize>)>,
 }
 
-/// `patterns.uri.search(t)`: the leftmost match.
+/// `patterns.uri.search(t)`: the leftmost match. Every match holds a `:`
+/// (scheme) or `@` (email) with only non-space characters before it in the
+/// match, so starts are tried only from the word start before each.
 pub(super) fn search(t: &[char], r: Rules) -> Option<UriMatch> {
     let mut memo = UriMemo::default();
     let end_ok = |t: &[char], k: usize| r.end_ok(t, k);
-    (0..t.len()).find_map(|i| {
-        if r.start_ok(t, 0, i) {
-            match_at(t, i, &mut memo, &end_ok)
-        } else {
-            None
+    let mut i = 0;
+    while i < t.len() {
+        let q = i + t.get(i..)?.iter().position(|&c| c == ':' || c == '@')?;
+        let word = t
+            .get(i..q)?
+            .iter()
+            .rposition(|&c| is_space(c))
+            .map_or(i, |d| i + d + 1);
+        for j in word..=q {
+            if r.start_ok(t, 0, j)
+                && let Some(m) = match_at(t, j, &mut memo, &end_ok)
+            {
+                return Some(m);
+            }
         }
-    })
+        i = q + 1;
+    }
+    None
 }
 
 /// `patterns.uri.match(t)`: a match at the start of `t`.
