@@ -128,8 +128,37 @@ impl Doc {
     }
 
     /// Builds the element tree back (iteratively).
+    #[cfg(test)]
     pub fn export(&self, id: Id) -> Element {
-        let mut stack: Vec<(Id, Element, usize)> = vec![(id, self.shell(id), 0)];
+        self.build(id, |doc, n| {
+            let node = &doc.nodes[n];
+            (node.attrs.clone(), node.text.clone())
+        })
+    }
+
+    /// `export` for the last time: attributes and text are moved out of
+    /// the arena instead of copied (the arena is left without them).
+    pub fn take_tree(&mut self, id: Id) -> Element {
+        let mut parts: Vec<(Attrs, String)> = self
+            .nodes
+            .iter_mut()
+            .map(|n| (std::mem::take(&mut n.attrs), std::mem::take(&mut n.text)))
+            .collect();
+        self.build(id, |_, n| {
+            parts.get_mut(n).map(std::mem::take).unwrap_or_default()
+        })
+    }
+
+    /// The tree under `id`; `parts` gives a node's attributes and text.
+    fn build(&self, id: Id, mut parts: impl FnMut(&Doc, Id) -> (Attrs, String)) -> Element {
+        let shell = |doc: &Doc, n: Id, attrs: Attrs| Element {
+            kind: doc.nodes[n].kind.unwrap_or(Kind::Inline),
+            attrs,
+            children: Vec::with_capacity(doc.nodes[n].children.len()),
+            line: doc.nodes[n].line,
+        };
+        let root = shell(self, id, parts(self, id).0);
+        let mut stack: Vec<(Id, Element, usize)> = vec![(id, root, 0)];
         loop {
             let Some((nid, _, next)) = stack.last_mut() else {
                 return Element::new(Kind::Document);
@@ -137,13 +166,13 @@ impl Doc {
             let nid = *nid;
             if let Some(&child) = self.nodes[nid].children.get(*next) {
                 *next += 1;
+                let (attrs, text) = parts(self, child);
                 if self.nodes[child].kind.is_none() {
-                    let text = self.nodes[child].text.clone();
                     if let Some(top) = stack.last_mut() {
                         top.1.children.push(Node::Text(text));
                     }
                 } else {
-                    stack.push((child, self.shell(child), 0));
+                    stack.push((child, shell(self, child, attrs), 0));
                 }
                 continue;
             }
@@ -154,16 +183,6 @@ impl Doc {
                 Some(parent) => parent.1.children.push(Node::Element(done)),
                 None => return done,
             }
-        }
-    }
-
-    fn shell(&self, id: Id) -> Element {
-        let n = &self.nodes[id];
-        Element {
-            kind: n.kind.unwrap_or(Kind::Inline),
-            attrs: n.attrs.clone(),
-            children: Vec::new(),
-            line: n.line,
         }
     }
 

@@ -267,7 +267,8 @@ pub fn apply_passes(
     for (_, _, pass, node) in jobs {
         run(&mut doc, pass, node, settings);
     }
-    *document = doc.export(doc.root);
+    let root = doc.root;
+    *document = doc.take_tree(root);
     diagnostics.append(&mut doc.diagnostics);
 }
 
