@@ -250,54 +250,63 @@ fn is_invisible(k: Kind) -> bool {
 }
 
 /// docutils' `encode`: `&<">` and `@` (against address harvesters).
-/// Runs between escaped bytes are copied whole (all five are ASCII, so a
-/// byte scan never splits a character).
 fn encode_into(out: &mut String, text: &str) {
-    let bytes = text.as_bytes();
+    escape_into(out, text, false);
+}
+
+/// docutils' `attval`: whitespace controls become spaces, then `encode`.
+fn attval_into(out: &mut String, text: &str) {
+    escape_into(out, text, true);
+}
+
+/// `encode` (and with `controls` `attval`) in one byte scan: runs between
+/// the bytes to replace are copied whole. Every byte replaced is ASCII,
+/// so the runs never split a character.
+fn escape_into(out: &mut String, text: &str, controls: bool) {
+    out.reserve(text.len());
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let entity = match b {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let with = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'@' => "&#64;",
+            b'\n' | b'\r' | b'\t' | 0x0b | 0x0c if controls => " ",
             _ => continue,
         };
         out.push_str(text.get(start..i).unwrap_or(""));
-        out.push_str(entity);
+        out.push_str(with);
         start = i + 1;
     }
     out.push_str(text.get(start..).unwrap_or(""));
 }
 
-/// docutils' `attval`: whitespace controls become spaces, then `encode`.
-fn attval_into(out: &mut String, text: &str) {
-    const CONTROLS: &[char] = &['\n', '\r', '\t', '\x0b', '\x0c'];
-    let mut rest = text;
-    while let Some(i) = rest.find(CONTROLS) {
-        encode_into(out, rest.get(..i).unwrap_or(""));
-        out.push(' ');
-        rest = rest.get(i + 1..).unwrap_or("");
-    }
-    encode_into(out, rest);
-}
-
 /// Percent-encodes the characters URLs may not contain (docutils writes
 /// them as they are, which HTML validators reject).
 fn url_escape(url: &str) -> std::borrow::Cow<'_, str> {
-    const BAD: &[char] = &[' ', '"', '<', '>', '\\', '^', '`', '{', '|', '}'];
-    if !url.contains(BAD) {
+    let bad = |b: u8| {
+        matches!(
+            b,
+            b' ' | b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+        )
+    };
+    if !url.bytes().any(bad) {
         return url.into();
     }
     let mut out = String::with_capacity(url.len() + 8);
-    for c in url.chars() {
-        if BAD.contains(&c) {
-            out.push_str(&format!("%{:02X}", u32::from(c)));
-        } else {
-            out.push(c);
+    let mut start = 0;
+    for (i, b) in url.bytes().enumerate() {
+        if bad(b) {
+            out.push_str(url.get(start..i).unwrap_or(""));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+            start = i + 1;
         }
     }
+    out.push_str(url.get(start..).unwrap_or(""));
     out.into()
 }
 
@@ -2872,6 +2881,21 @@ static UNI2TEX: [(u32, &str); 799] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_copy_runs_between_replaced_bytes() {
+        let mut out = String::new();
+        encode_into(&mut out, "é<a href=\"x\">&b@c\tñ");
+        assert_eq!(out, "é&lt;a href=&quot;x&quot;&gt;&amp;b&#64;c\tñ");
+        out.clear();
+        attval_into(&mut out, "a\tb\r\nc\x0bd\x0c<ü>");
+        assert_eq!(out, "a b  c d &lt;ü&gt;");
+        assert_eq!(url_escape("a b|ü\"{}"), "a%20b%7Cü%22%7B%7D");
+        assert!(matches!(
+            url_escape("plain/ü"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     /// Reads docutils' pseudo-XML (as `pformat` prints it) into a tree, so
     /// test inputs are docutils' own trees.
