@@ -891,6 +891,20 @@ fn md_parsed_literal_keeps_markup() {
     assert!(said, "{:?}", out.diags);
 }
 
+/// A parsed literal with a blank line, inside a list item and a quote.
+#[test]
+fn md_parsed_literal_nested() {
+    let out = run(
+        "- item\n\n  .. parsed-literal::\n\n     a *b*\n\n       c\n\n  after\n\n\
+         ..\n\n   .. parsed-literal::\n\n      q **r**\n\n      s\n",
+        None,
+    );
+    let item = "<li>\n<p>item</p>\n<pre>a <em>b</em>\n\n  c</pre>\n<p>after</p>\n</li>";
+    assert!(out.md_html.contains(item), "{}\n{}", out.md, out.md_html);
+    let quote = "<blockquote>\n<pre>q <strong>r</strong>\n\ns</pre>\n</blockquote>";
+    assert!(out.md_html.contains(quote), "{}\n{}", out.md, out.md_html);
+}
+
 /// `.. title::` is the document's title when the post has none.
 #[test]
 fn md_title_directive_in_front_matter() {
