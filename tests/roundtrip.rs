@@ -293,6 +293,25 @@ fn lossy_constructs_keep_links_and_invent_nothing() {
     note.attrs.ids.push("footnote-1".into());
     note.attrs.names.push("1".into());
     let entry = |t: &str| el(Kind::Entry).with_child(p(t));
+    // Markdown has no parsed literal, classed span or aligned image.
+    let parsed = el(Kind::LiteralBlock)
+        .with_text("parsed  words\n\n  ")
+        .with_child(link("https://p.example/", "pre link"));
+    let mut red = el(Kind::Inline).with_text("red words");
+    red.attrs.classes.push("red".into());
+    let aligned = el(Kind::Image)
+        .with_attr("uri", "https://i.example/a.png")
+        .with_attr("align", "right")
+        .with_attr("width", "40em");
+    let item = kids(
+        el(Kind::ListItem),
+        vec![
+            el(Kind::Paragraph)
+                .with_child(el(Kind::Emphasis).with_text("item"))
+                .with_child(red),
+            aligned,
+        ],
+    );
     let row = |cells: Vec<Element>| kids(el(Kind::Row), cells);
     let tgroup = kids(
         el(Kind::Tgroup).with_attr("cols", "2"),
@@ -330,6 +349,8 @@ fn lossy_constructs_keep_links_and_invent_nothing() {
                     el(Kind::Line).with_text("line two"),
                 ],
             ),
+            parsed,
+            kids(el(Kind::BulletList), vec![item]),
             note,
         ],
     );
@@ -340,7 +361,15 @@ fn lossy_constructs_keep_links_and_invent_nothing() {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric());
         assert!(ours_text.contains(word), "{word:?} not in {ours_text:?}");
     }
-    for needed in ["h2|pipe", "mind the gap", "definition", "line two", "noted"] {
+    for needed in [
+        "h2|pipe",
+        "mind the gap",
+        "definition",
+        "line two",
+        "noted",
+        "parsed words",
+        "red words",
+    ] {
         assert!(text_of(&via_md).contains(needed), "{needed} lost: {via_md}");
     }
     let hrefs = |h: &str| {
@@ -350,6 +379,12 @@ fn lossy_constructs_keep_links_and_invent_nothing() {
             .collect::<BTreeSet<_>>()
     };
     assert_eq!(hrefs(&via_md), hrefs(&ours));
+    let srcs = |h: &str| attr_values(h, "img", "src");
+    assert_eq!(srcs(&via_md), srcs(&ours));
+    // The `<pre>` keeps the literal's spaces and blank line.
+    let pre = "<pre>parsed  words\n\n  <a href=\"https://p.example/\">";
+    assert!(via_md.contains(pre), "{via_md}");
+    assert!(via_md.contains("<li>\n<p><em>item</em>"), "{via_md}");
 }
 
 /// Every post in the repository's test material, through the real parser.
