@@ -28,7 +28,15 @@ pub use scan::{normalize_name, whitespace_normalize_name};
 /// Parses a whole document into a `document` element.
 pub fn parse_document(state: &mut DocState, text: &str) -> Element {
     let tab = state.settings.tab_width.max(1);
-    let owned: Vec<Cow<str>> = split_lines(text).map(|l| expand_line(l, tab)).collect();
+    let owned: Vec<Cow<str>> = split_lines(text)
+        .map(|(l, ctl)| {
+            if ctl {
+                expand_line(l, tab)
+            } else {
+                Cow::Borrowed(l.trim_end())
+            }
+        })
+        .collect();
     let lines: Vec<&str> = owned.iter().map(|l| l.as_ref()).collect();
     let mut doc = Element::new(Kind::Document).with_attr("source", state.settings.source.clone());
     let limit = state.settings.line_length_limit;
@@ -51,48 +59,60 @@ pub fn parse_document(state: &mut DocState, text: &str) -> Element {
 }
 
 /// Python's `str.splitlines()`: also `\r`, `\x1c`-`\x1e`, NEL and the
-/// Unicode line and paragraph separators end lines.
-fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+/// Unicode line and paragraph separators end lines. Each line comes with
+/// whether it holds a `\t`, `\x0b` or `\x0c` (see [`expand_line`]).
+fn split_lines(text: &str) -> impl Iterator<Item = (&str, bool)> {
     let mut rest = text;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
         }
-        match find_break(rest.as_bytes()) {
-            Some((i, len)) => {
-                let line = &rest[..i];
-                let mut next = i + len;
-                if rest.as_bytes()[i] == b'\r' && rest.as_bytes().get(next) == Some(&b'\n') {
-                    next += 1;
-                }
-                rest = rest.get(next..).unwrap_or("");
-                Some(line)
-            }
-            None => {
-                let line = rest;
-                rest = "";
-                Some(line)
-            }
+        let b = rest.as_bytes();
+        let (end, len, ctl) = find_break(b);
+        let line = rest.get(..end).unwrap_or(rest);
+        let mut next = end + len;
+        if b.get(end) == Some(&b'\r') && b.get(next) == Some(&b'\n') {
+            next += 1;
         }
+        rest = rest.get(next..).unwrap_or("");
+        Some((line, ctl))
     })
 }
 
 /// The first line break in `b` (see [`split_lines`]): its byte offset and
-/// length. A byte scan: the non-ASCII breaks start with 0xC2 or 0xE2.
-fn find_break(b: &[u8]) -> Option<(usize, usize)> {
+/// length (`b.len()` and 0 if none), and whether a tab, `\x0b` or `\x0c`
+/// comes before it. Eight bytes at a time while all are printable ASCII.
+fn find_break(b: &[u8]) -> (usize, usize, bool) {
+    const LO: u64 = u64::from_ne_bytes([0x20; 8]);
+    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut ctl = false;
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
-            b'\n' | b'\r' | 0x1c..=0x1e => return Some((i, 1)),
-            0xC2 if b.get(i + 1) == Some(&0x85) => return Some((i, 2)),
-            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
-                return Some((i, 3));
+        if let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            let w = u64::from_ne_bytes(w);
+            // No byte below 0x20 (no borrow) and none from 0x80: no break.
+            if (w.wrapping_sub(LO) | w) & HI == 0 {
+                i += 8;
+                continue;
             }
-            _ => {}
         }
-        i += 1;
+        // Look at the bytes of this word (or the tail) one by one.
+        for k in i..b.len().min(i + 8) {
+            match b[k] {
+                b'\n' | b'\r' | 0x1c..=0x1e => return (k, 1, ctl),
+                b'\t' | 0x0b | 0x0c => ctl = true,
+                0xC2 if b.get(k + 1) == Some(&0x85) => return (k, 2, ctl),
+                0xE2 if b.get(k + 1) == Some(&0x80)
+                    && matches!(b.get(k + 2), Some(0xA8 | 0xA9)) =>
+                {
+                    return (k, 3, ctl);
+                }
+                _ => {}
+            }
+        }
+        i += 8;
     }
-    None
+    (b.len(), 0, ctl)
 }
 
 /// docutils' `line_length_limit` check, except that `data:` URIs (inline
@@ -129,11 +149,8 @@ fn place_document_front(state: &mut DocState, doc: &mut Element) {
 
 /// docutils' `string2lines`: tabs expanded, trailing whitespace stripped,
 /// form feeds and vertical tabs as spaces.
-/// Lines without those characters (nearly all) are borrowed.
+/// (Lines without those characters are borrowed, trimmed, instead.)
 fn expand_line(line: &str, tab: usize) -> Cow<'_, str> {
-    if !line.bytes().any(|b| matches!(b, b'\t' | b'\x0b' | b'\x0c')) {
-        return Cow::Borrowed(line.trim_end());
-    }
     let mut out = String::with_capacity(line.len());
     let mut col = 0;
     for c in line.chars() {
@@ -2024,8 +2041,41 @@ mod tests {
 
     #[test]
     fn splits_lines_like_python() {
-        let v: Vec<&str> = split_lines("a\r\nb\rc\u{2028}d\n\ne\n").collect();
+        let v: Vec<&str> = split_lines("a\r\nb\rc\u{2028}d\n\ne\n")
+            .map(|(l, _)| l)
+            .collect();
         assert_eq!(v, vec!["a", "b", "c", "d", "", "e"]);
+    }
+
+    #[test]
+    fn splits_long_lines_word_by_word() {
+        // Breaks and tabs anywhere in an eight-byte word, and UTF-8 that
+        // only looks like a break (U+2027, U+0086) or straddles two words.
+        let text = "0123456\u{2029}abcdefghijklmn\u{85}x\u{2027}\u{86}é\t0123456789\x1dend\rlast";
+        let v: Vec<(&str, bool)> = split_lines(text).collect();
+        assert_eq!(
+            v,
+            vec![
+                ("0123456", false),
+                ("abcdefghijklmn", false),
+                ("x\u{2027}\u{86}é\t0123456789", true),
+                ("end", false),
+                ("last", false),
+            ]
+        );
+        for k in 1..20 {
+            let s = format!("{}\u{2028}{}", "y".repeat(k), "z".repeat(k));
+            let v: Vec<&str> = split_lines(&s).map(|(l, _)| l).collect();
+            assert_eq!(v, vec!["y".repeat(k), "z".repeat(k)]);
+        }
+    }
+
+    #[test]
+    fn tabs_expand_and_other_lines_are_borrowed() {
+        assert_eq!(expand_line("a\tb\x0cc  ", 8), "a       b c");
+        let (line, ctl) = split_lines("plain text   \n").next().unwrap_or_default();
+        assert!(!ctl);
+        assert_eq!(line, "plain text   ");
     }
 
     #[test]

@@ -270,23 +270,27 @@ pub fn split_block(
         end -= 1;
     }
     indented.truncate(end);
-    let indented = indented.get(start..).unwrap_or(&[]).to_vec();
+    indented.drain(..start.min(end));
 
-    let (mut arg_block, mut content, mut content_offset, split_at);
+    // Lines move from `indented` to the blocks, never copied.
+    let (mut arg_block, mut content, mut content_offset);
+    let mut blank = None;
     if !indented.is_empty() && (has_args || !spec.options.is_empty()) {
         let i = indented
             .iter()
             .position(|l| is_blank(l))
             .unwrap_or(indented.len());
-        arg_block = indented[..i].to_vec();
-        content = indented.get(i + 1..).unwrap_or(&[]).to_vec();
+        let mut rest = indented.split_off(i);
+        if !rest.is_empty() {
+            blank = Some(rest.remove(0));
+        }
+        arg_block = indented;
+        content = rest;
         content_offset = line_offset + i + 1;
-        split_at = i;
     } else {
         arg_block = Vec::new();
-        content = indented.clone();
+        content = indented;
         content_offset = line_offset;
-        split_at = 0;
     }
     let mut options = Vec::new();
     if !spec.options.is_empty() {
@@ -305,8 +309,9 @@ pub fn split_block(
         }
     }
     if !arg_block.is_empty() && !has_args {
-        content = arg_block;
-        content.extend(indented.get(split_at..).unwrap_or(&[]).iter().cloned());
+        let rest = std::mem::replace(&mut content, arg_block);
+        content.extend(blank);
+        content.extend(rest);
         content_offset = line_offset;
         arg_block = Vec::new();
     }

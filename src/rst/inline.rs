@@ -61,6 +61,7 @@ fn in_table(c: char, table: &[(char, char)]) -> bool {
 }
 
 /// Python's `\s`.
+#[inline]
 fn is_space(c: char) -> bool {
     if c.is_ascii() {
         matches!(
@@ -73,6 +74,7 @@ fn is_space(c: char) -> bool {
 }
 
 /// Python's `\w` without `_` (the characters of `simplename`).
+#[inline]
 fn is_name_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
@@ -522,6 +524,9 @@ impl Inliner<'_, '_> {
         let r = self.rules;
         let s = &self.s;
         let mut k = p;
+        // A `_` inside the chain is a joiner; without one, and none after
+        // it, there is no reference.
+        let mut underscore = false;
         loop {
             while k < s.len() && is_name_char(s[k]) {
                 k += 1;
@@ -529,10 +534,15 @@ impl Inliner<'_, '_> {
             if s.get(k).is_some_and(|&c| is_name_joiner(c))
                 && s.get(k + 1).is_some_and(|&c| is_name_char(c))
             {
+                underscore |= s[k] == '_';
                 k += 1;
             } else {
                 break;
             }
+        }
+        if !underscore && s.get(k) != Some(&'_') {
+            self.chain = Some((p, k, None));
+            return (p, k, None);
         }
         // Longest reference first, as the greedy regex backtracks.
         let best = (p + 1..=k).rev().find_map(|j| {
