@@ -538,10 +538,13 @@ fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// An HTML attribute value. Newlines as `&#10;`: a tag must stay on one
+/// line to start an HTML block.
 fn esc_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            '\n' => out.push_str("&#10;"),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -2967,6 +2970,14 @@ mod tests {
             img("50%"),
             "<img src=\"p.png\" alt=\"\" style=\"width: 50%;\" />\n"
         );
+        let d = doc(vec![
+            el(Kind::Image)
+                .with_attr("uri", "p.png")
+                .with_attr("alt", "a\nb")
+                .with_attr("width", "1"),
+        ]);
+        let (out, _) = md_with(&d, &Metadata::default(), &Options::default());
+        assert_eq!(out, "<img src=\"p.png\" alt=\"a&#10;b\" width=\"1\" />\n");
         assert_eq!(
             img("px"),
             "<img src=\"p.png\" alt=\"\" style=\"width: px;\" />\n"
