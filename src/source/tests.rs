@@ -354,16 +354,15 @@ fn missing_file_is_an_io_error_naming_it() {
 }
 
 #[test]
-fn large_header_is_linear() {
-    // 100k header lines with repeated tags; must finish fast and keep the last value.
+fn large_header_keeps_last_value() {
+    // 100k header lines with repeated tags keep the last value (growth in
+    // time is guarded in tests/dos.rs, not by a clock here).
     let mut text = String::new();
     for i in 0..100_000 {
         text.push_str(&format!(".. k{}: v{i}\n", i % 100));
     }
     text.push_str(".. tags: a, b\n\nbody\n");
-    let start = std::time::Instant::now();
     let (post, _) = read(&text);
-    assert!(start.elapsed().as_secs() < 5);
     assert_eq!(post.meta.get("k99"), Some("v99999"));
     assert_eq!(post.meta.tags, ["a", "b"]);
     assert_eq!(post.body_line_offset, 100_002);
