@@ -388,15 +388,8 @@ impl Doc {
         };
         // The first new element inherits ids, names and classes
         // (docutils' `update_basic_atts`).
-        if let Some(&first) = new.first()
-            && self.nodes[first].kind.is_some()
-        {
-            let old = self.nodes[id].attrs.clone();
-            let a = &mut self.nodes[first].attrs;
-            extend_unique(&mut a.ids, &old.ids);
-            extend_unique(&mut a.names, &old.names);
-            extend_unique(&mut a.classes, &old.classes);
-            extend_unique(&mut a.dupnames, &old.dupnames);
+        if let Some(&first) = new.first() {
+            self.inherit_basic_attrs(id, first);
         }
         self.nodes[id].parent = None;
         self.nodes[id].last_parent = Some(p);
@@ -744,15 +737,21 @@ impl Doc {
     /// What `replace_self` does to the first replacing element: it takes
     /// over ids, names, classes and dupnames.
     pub fn inherit_basic_attrs(&mut self, from: Id, to: Id) {
-        if self.nodes[to].kind.is_none() {
+        if self.nodes[to].kind.is_none() || from == to {
             return;
         }
-        let old = self.nodes[from].attrs.clone();
+        // Only the four lists are copied (not the whole attribute map).
+        let old = &self.nodes[from].attrs;
+        let lists = [&old.ids, &old.names, &old.classes, &old.dupnames];
+        if lists.iter().all(|l| l.is_empty()) {
+            return;
+        }
+        let [ids, names, classes, dupnames] = lists.map(|l| l.clone());
         let a = &mut self.nodes[to].attrs;
-        extend_unique(&mut a.ids, &old.ids);
-        extend_unique(&mut a.names, &old.names);
-        extend_unique(&mut a.classes, &old.classes);
-        extend_unique(&mut a.dupnames, &old.dupnames);
+        extend_unique(&mut a.ids, &ids);
+        extend_unique(&mut a.names, &names);
+        extend_unique(&mut a.classes, &classes);
+        extend_unique(&mut a.dupnames, &dupnames);
     }
 
     /// A literal block holding `text` (error details).
