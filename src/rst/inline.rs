@@ -165,6 +165,19 @@ fn not_space_at(s: &[char], k: usize) -> bool {
 
 /// `punctuation_chars.match_chars`: an opener/closer or quote pair.
 fn match_chars(open: char, close: char) -> bool {
+    if open.is_ascii() {
+        // The ASCII pairs head `OPENERS`/`CLOSERS`; no quote pair is ASCII.
+        let i = ASCII_OPENERS.bytes().position(|b| b == open as u8);
+        return close.is_ascii()
+            && i.is_some_and(|i| ASCII_CLOSERS.as_bytes().get(i) == Some(&(close as u8)));
+    }
+    match_chars_table(open, close)
+}
+
+const ASCII_OPENERS: &str = "\"'(<\\[{";
+const ASCII_CLOSERS: &str = "\"')>\\]}";
+
+fn match_chars_table(open: char, close: char) -> bool {
     let Some(i) = chars::OPENERS.chars().position(|c| c == open) else {
         return false;
     };
@@ -181,6 +194,10 @@ fn match_chars(open: char, close: char) -> bool {
 
 fn escape2null(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len());
+    if !text.contains('\\') {
+        out.extend(text.chars());
+        return out;
+    }
     let mut it = text.chars();
     while let Some(c) = it.next() {
         if c == '\\' {
@@ -212,6 +229,13 @@ fn unescape(text: &str) -> String {
 }
 
 fn unescape_chars(s: &[char]) -> String {
+    // Plain ASCII (most text): narrowed in one vectorisable pass.
+    if s.iter().all(|&c| c.is_ascii() && c != '\0') {
+        let bytes: Vec<u8> = s.iter().map(|&c| c as u8).collect();
+        if let Ok(text) = String::from_utf8(bytes) {
+            return text;
+        }
+    }
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {

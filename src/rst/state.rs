@@ -29,6 +29,8 @@ pub struct DocState<'s> {
     id_counter: u32,
     /// Per-prefix counters of automatic ids (`section-1`, `footnote-2`).
     auto_counters: HashMap<String, u32>,
+    /// `make_id` of element kind names, made once (messages need many ids).
+    kind_ids: Vec<(&'static str, String)>,
     names: HashMap<String, NameEntry>,
     /// Edits of earlier elements, keyed by the holder's id or key.
     fixups: HashMap<String, Vec<Fixup>>,
@@ -71,6 +73,7 @@ impl<'s> DocState<'s> {
             ids: HashSet::new(),
             id_counter: 0,
             auto_counters: HashMap::new(),
+            kind_ids: Vec::new(),
             names: HashMap::new(),
             fixups: HashMap::new(),
             key_counter: 0,
@@ -112,6 +115,18 @@ impl<'s> DocState<'s> {
         el.attrs.ids.last().cloned().unwrap_or_default()
     }
 
+    /// `make_id(name)` for an element kind's name, cached.
+    fn kind_id(&mut self, name: &'static str) -> &str {
+        let i = match self.kind_ids.iter().position(|(n, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                self.kind_ids.push((name, make_id(name)));
+                self.kind_ids.len() - 1
+            }
+        };
+        self.kind_ids.get(i).map_or("", |(_, id)| id.as_str())
+    }
+
     /// docutils' `document.create_id` (`id_prefix` empty).
     fn create_id(&mut self, el: &Element) -> String {
         let auto = self.settings.auto_id_prefix.as_str();
@@ -132,10 +147,18 @@ impl<'s> DocState<'s> {
         let prefix = match (pct, dup) {
             (true, _) if !base.is_empty() => format!("{base}-"),
             (true, Some(d)) => format!("{d}-"),
-            (true, None) => format!("{}{}-", &auto[..auto.len() - 1], make_id(el.kind.name())),
+            (true, None) => {
+                let kind = self.kind_id(el.kind.name());
+                format!("{}{kind}-", &auto[..auto.len() - 1])
+            }
             (false, _) => auto.to_owned(),
         };
-        let counter = self.auto_counters.entry(prefix.clone()).or_insert(0);
+        if !self.auto_counters.contains_key(&prefix) {
+            self.auto_counters.insert(prefix.clone(), 0);
+        }
+        let Some(counter) = self.auto_counters.get_mut(&prefix) else {
+            return prefix;
+        };
         loop {
             *counter += 1;
             let id = format!("{prefix}{counter}");

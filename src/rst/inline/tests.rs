@@ -695,3 +695,24 @@ fn phrase_references_keep_their_source_where_needed() {
     assert_eq!(raw_of("`a <b_>`_"), None);
     assert_eq!(raw_of("`x <http://x.org>`_"), None);
 }
+
+/// The ASCII fast paths agree with the generated tables.
+#[test]
+fn ascii_fast_paths_match_tables() {
+    let probes = ['\u{bb}', '\u{2019}', '\u{f3b}', '\u{2029}', '\u{a0}'];
+    for o in (0..128u8).map(char::from) {
+        for c in (0..128u8).map(char::from).chain(probes) {
+            assert_eq!(match_chars(o, c), match_chars_table(o, c), "{o:?} {c:?}");
+        }
+        let space = is_space(o);
+        assert_eq!(
+            START_PREFIX[o as usize],
+            space || in_table(o, chars::OPENERS_DELIMITERS)
+        );
+        assert_eq!(
+            END_SUFFIX[o as usize],
+            space || in_table(o, chars::END_SUFFIX_PUNCT)
+        );
+    }
+    assert!(match_chars('(', ')') && match_chars('<', '>') && !match_chars('(', ']'));
+}
