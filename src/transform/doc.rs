@@ -79,6 +79,8 @@ impl Doc {
         };
         doc.source = document.get("source").unwrap_or("").to_owned();
         doc.end_line = document.get(".end_line").and_then(|l| l.parse().ok());
+        // Room for every node at once: a node is large, regrowing copies all.
+        doc.nodes.reserve(count_nodes(&document));
         doc.root = doc.import(document, None);
         doc.rebuild_registry();
         doc
@@ -760,6 +762,22 @@ impl Doc {
         self.set(lit, "xml:space", "preserve");
         lit
     }
+}
+
+/// Nodes in `el`'s tree, itself included (iteratively).
+fn count_nodes(el: &Element) -> usize {
+    let mut n = 0;
+    let mut stack = vec![el];
+    while let Some(e) = stack.pop() {
+        n += 1;
+        for c in &e.children {
+            match c {
+                Node::Text(_) => n += 1,
+                Node::Element(child) => stack.push(child),
+            }
+        }
+    }
+    n
 }
 
 fn extend_unique(to: &mut Vec<String>, from: &[String]) {
