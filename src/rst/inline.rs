@@ -364,6 +364,17 @@ enum EndPattern {
     Interpreted = 5,
 }
 
+impl EndPattern {
+    /// The character every match starts with (see [`Inliner::end_at`]).
+    fn first_char(self) -> char {
+        match self {
+            EndPattern::Emphasis | EndPattern::Strong => '*',
+            EndPattern::Literal | EndPattern::Target | EndPattern::Interpreted => '`',
+            EndPattern::Substitution => '|',
+        }
+    }
+}
+
 /// An end-string match: the end-string is `[start, group_end)`, the whole
 /// match (with an interpreted-text suffix) ends at `end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -730,7 +741,10 @@ impl Inliner<'_, '_> {
         {
             return res;
         }
-        let res = (p..self.s.len()).find_map(|q| self.end_at(pat, q, 0));
+        let first = pat.first_char();
+        let res = (p..self.s.len())
+            .filter(|&q| self.s[q] == first)
+            .find_map(|q| self.end_at(pat, q, 0));
         self.end_cache[pat as usize] = Some((p, res));
         res
     }
