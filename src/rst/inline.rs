@@ -439,13 +439,27 @@ impl Inliner<'_, '_> {
     // --- the initial pattern ---
 
     fn search_initial(&mut self, pos: usize) -> Option<Initial> {
-        (pos..self.s.len()).find_map(|i| {
+        let mut i = pos;
+        while i < self.s.len() {
             if may_start_initial(self.s[i]) && self.rules.start_ok(&self.s, pos, i) {
-                self.initial_at(i)
-            } else {
-                None
+                if let Some(m) = self.initial_at(i) {
+                    return Some(m);
+                }
+                // A name chain from `i` without a reference: inside it only
+                // a `:` could start something (a role ending at the chain's
+                // end), and that needs a `:` after the chain.
+                if let Some((a, b, None)) = self.chain
+                    && a == i
+                    && b > i
+                    && self.s.get(b) != Some(&':')
+                {
+                    i = b;
+                    continue;
+                }
             }
-        })
+            i += 1;
+        }
+        None
     }
 
     /// The alternatives of `patterns.initial` at `i`, in regex order.
