@@ -716,3 +716,21 @@ fn ascii_fast_paths_match_tables() {
     }
     assert!(match_chars('(', ')') && match_chars('<', '>') && !match_chars('(', ']'));
 }
+
+/// A role inside a name chain (character-level markup) is still found after
+/// the initial search skips chains without references; docutils 0.23:
+/// `foo:emphasis:`x` y` gives `foo`, emphasis `x`.
+#[test]
+fn role_inside_a_name_chain() {
+    let settings = Settings::default();
+    let mut state = DocState::new(&settings);
+    state.roles.character_level_inline_markup = true;
+    let (nodes, msgs) = parse(&mut state, "foo:emphasis:`x` y", 1);
+    let mut p = Element::new(Kind::Paragraph);
+    p.children = nodes;
+    assert!(msgs.is_empty());
+    assert_eq!(
+        p.pformat(),
+        "<paragraph>\n    foo\n    <emphasis>\n        x\n     y\n"
+    );
+}
