@@ -34,6 +34,7 @@ pub fn parse(state: &mut DocState, text: &str, line: u32) -> (Vec<Node>, Vec<Ele
         rfc_references,
         state,
         s: escape2null(text),
+        plain: plain_ascii(text).then_some(text),
         line,
         messages: Vec::new(),
         chain: None,
@@ -210,6 +211,12 @@ fn escape2null(text: &str) -> Vec<char> {
         }
     }
     out
+}
+
+/// ASCII text without backslashes or NULs (escape marks): its escaped
+/// form holds the same characters, one a byte.
+fn plain_ascii(text: &str) -> bool {
+    text.is_ascii() && !text.contains('\\') && !text.contains('\0')
 }
 
 /// docutils' `unescape`: drop escape marks, and escaped spaces/newlines.
@@ -394,9 +401,12 @@ struct Outcome {
     next: usize,
 }
 
-struct Inliner<'a, 's> {
+struct Inliner<'a, 's, 't> {
     state: &'a mut DocState<'s>,
     s: Vec<char>,
+    /// The text itself when it is ASCII without escapes (see
+    /// [`plain_ascii`]): char positions are byte offsets, text is copied.
+    plain: Option<&'t str>,
     line: u32,
     messages: Vec<Element>,
     /// Last measured name chain: `[start, end)` and the end of the longest
@@ -409,7 +419,7 @@ struct Inliner<'a, 's> {
     rfc_references: bool,
 }
 
-impl Inliner<'_, '_> {
+impl Inliner<'_, '_, '_> {
     fn run(&mut self) -> Vec<Node> {
         let n = self.s.len();
         let mut out = Vec::new();
@@ -1025,6 +1035,14 @@ impl Inliner<'_, '_> {
 
     // --- implicit markup (standalone URIs) ---
 
+    /// A text node of `s[a..b]`, escapes resolved.
+    fn text_node(&self, a: usize, b: usize) -> Node {
+        match self.plain.and_then(|t| t.get(a..b)) {
+            Some(t) => Node::Text(t.to_owned()),
+            None => text_node(&self.s[a..b]),
+        }
+    }
+
     /// `implicit_inline` on `s[a..b]`: Text, standalone URIs and (when
     /// enabled) PEP and RFC references. Each pattern's next match is
     /// remembered, so a run of matches costs linear time. The text before a
@@ -1034,14 +1052,14 @@ impl Inliner<'_, '_> {
         let mut a = a;
         while a < b {
             let Some(((x, y), node)) = self.implicit_match(a, b, &mut memo) else {
-                out.push(text_node(&self.s[a..b]));
+                out.push(self.text_node(a, b));
                 return;
             };
             if x > a {
                 if depth < 4 {
                     self.implicit_inline(a, x, out, depth + 1);
                 } else {
-                    out.push(text_node(&self.s[a..x]));
+                    out.push(self.text_node(a, x));
                 }
             }
             out.push(node);
