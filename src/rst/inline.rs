@@ -196,7 +196,12 @@ fn match_chars_table(open: char, close: char) -> bool {
 fn escape2null(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len());
     if !text.contains('\\') {
-        out.extend(text.chars());
+        if text.is_ascii() {
+            // Widening bytes vectorises; decoding UTF-8 does not.
+            out.extend(text.bytes().map(char::from));
+        } else {
+            out.extend(text.chars());
+        }
         return out;
     }
     let mut it = text.chars();
