@@ -991,7 +991,6 @@ mod tests {
         }
         lines.push(border.clone());
         let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-        let start = std::time::Instant::now();
         let d = parse_grid(&refs, 0).expect("grid parses");
         assert_eq!(d.rows.len(), n);
         let broken: String = "+ ".repeat(n) + "+";
@@ -1000,7 +999,6 @@ mod tests {
             *last = &broken;
         }
         assert!(parse_grid(&bad, 0).is_err());
-        assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 
     /// Random tables from table characters never panic.

@@ -431,45 +431,19 @@ fn raw_role_respects_raw_enabled() {
     assert_eq!(msgs[0].astext(), "raw (and derived) roles disabled");
 }
 
-/// Parses `unit` repeated to about `n` characters; returns the seconds.
-fn time_parse(unit: &str, n: usize) -> f64 {
-    let text = unit.repeat(n / unit.len());
-    let settings = Settings::default();
-    let mut state = DocState::new(&settings);
-    let t = std::time::Instant::now();
-    let (nodes, _) = parse(&mut state, &text, 1);
-    assert!(!nodes.is_empty());
-    t.elapsed().as_secs_f64()
-}
-
-/// 1 MB of a single markup character parses quickly (no rescans).
+/// Runs of each markup character, and unclosed markup of every kind,
+/// parse without a panic (time growth is guarded in tests/dos.rs).
 #[test]
 fn megabyte_of_markup_characters() {
+    let settings = Settings::default();
     for unit in [
-        "*", "`", "_", "|", "[", ":", "\\", "a-", "a_", "a:a", "a.", "x:(",
+        "*", "`", "_", "|", "[", ":", "\\", "a-", "a_", "a:a", "a.", "x:(", "*a ", "**a ", "`a ",
+        "``a ", "|a ", "_`a ", ":a:`", "`a <", "a `b`_ ", "`a`:r:", "[a-", "a@", "[#", "a__ ",
     ] {
-        let secs = time_parse(unit, 1 << 20);
-        assert!(secs < 20.0, "{unit:?}: {secs}s for 1 MB");
-    }
-}
-
-/// Unclosed markup costs linear time: 8x the input takes well under the
-/// 64x a quadratic parser would (best of two runs: the machine is busy).
-#[test]
-fn unclosed_markup_is_linear() {
-    let units = [
-        "*a ", "**a ", "`a ", "``a ", "|a ", "_`a ", ":a:`", "`a <", "a `b`_ ", "`a`:r:", "[a-",
-        "a@", "[#", "a__ ",
-    ];
-    let best = |unit: &str, n: usize| {
-        (0..2)
-            .map(|_| time_parse(unit, n))
-            .fold(f64::INFINITY, f64::min)
-    };
-    for unit in units {
-        let small = best(unit, 1 << 11).max(1e-3);
-        let big = best(unit, 1 << 14);
-        assert!(big < small * 32.0 + 0.05, "{unit:?}: {small}s then {big}s");
+        let text = unit.repeat((1 << 16) / unit.len());
+        let mut state = DocState::new(&settings);
+        let (nodes, _) = parse(&mut state, &text, 1);
+        assert!(!nodes.is_empty(), "{unit:?}");
     }
 }
 
