@@ -400,6 +400,10 @@ fn put_note_refs(md: &str, labels: &[String]) -> String {
 /// as `\` (trailing spaces get lost in editors), no trailing whitespace,
 /// `> ` quote markers at column 0. Code and HTML blocks are left alone.
 fn tidy(md: &str) -> String {
+    // Most posts need none of it: skip the re-parse (a fifth of the writer).
+    if !needs_tidy(md) {
+        return md.to_owned();
+    }
     let mut keep: Vec<std::ops::Range<usize>> = Vec::new();
     let mut breaks: Vec<usize> = Vec::new();
     for (ev, range) in pulldown_cmark::Parser::new_ext(md, parser_options()).into_offset_iter() {
@@ -443,6 +447,16 @@ fn tidy(md: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `tidy` could change any line: one with trailing whitespace
+/// (hard breaks included), a ` >` start, or a lone `>`. Otherwise every
+/// line is copied as is, inside code and HTML blocks or not.
+fn needs_tidy(md: &str) -> bool {
+    md.split_inclusive('\n').any(|line| {
+        let text = line.strip_suffix('\n').unwrap_or(line);
+        text.ends_with([' ', '\t', '\n']) || text.starts_with(" >") || text == ">"
+    })
 }
 
 /// Splits an event stream into its top-level blocks (index ranges).
@@ -2781,6 +2795,18 @@ mod tests {
             let out = tidy(raw);
             assert_eq!(out, tidied, "{raw:?}");
             assert_eq!(html(&out), html(raw), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn tidy_skipped_only_where_nothing_changes() {
+        for clean in ["a\nb\n", "> x\n> y\n", "```\ncode\n```\n", "a\\\nb"] {
+            assert!(!needs_tidy(clean), "{clean:?}");
+            assert_eq!(tidy(clean), clean);
+        }
+        for dirty in ["a  \nb\n", "x\t", " > q\n", "\n>\n> y\n", "a \n"] {
+            assert!(needs_tidy(dirty), "{dirty:?}");
+            assert_ne!(tidy(dirty), dirty, "{dirty:?}");
         }
     }
 
