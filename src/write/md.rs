@@ -571,15 +571,16 @@ fn esc_html(s: &str) -> String {
 
 /// A blank line would end an HTML block early; `&#10;` keeps `<pre>` text.
 fn no_blank_lines(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut chars = html.trim_end_matches('\n').chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\n' && chars.peek() == Some(&'\n') {
-            out.push_str("&#10;");
-        } else {
-            out.push(c);
-        }
+    let html = html.trim_end_matches('\n');
+    let mut out = String::with_capacity(html.len() + 1);
+    // Copy runs up to each doubled newline; its first half becomes `&#10;`.
+    let mut rest = html;
+    while let Some(i) = rest.find("\n\n") {
+        out.push_str(&rest[..i]);
+        out.push_str("&#10;");
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
     out.push('\n');
     out
 }
@@ -2795,6 +2796,19 @@ mod tests {
             let out = tidy(raw);
             assert_eq!(out, tidied, "{raw:?}");
             assert_eq!(html(&out), html(raw), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn no_blank_lines_marks_each_doubled_newline() {
+        for (html, want) in [
+            ("<p>a</p>\n", "<p>a</p>\n"),
+            ("a\n\nb\n\n", "a&#10;\nb\n"),
+            ("a\n\n\n\nb", "a&#10;&#10;&#10;\nb\n"),
+            ("\n\né\n", "&#10;\né\n"),
+            ("", "\n"),
+        ] {
+            assert_eq!(no_blank_lines(html), want, "{html:?}");
         }
     }
 
