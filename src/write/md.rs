@@ -15,7 +15,8 @@
 use crate::doctree::{Diagnostic, Element, Kind, Level, Node};
 use crate::source::Metadata;
 use pulldown_cmark::{
-    Alignment, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd,
+    Alignment, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, InlineStr, LinkType,
+    Tag, TagEnd,
 };
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -647,8 +648,12 @@ fn has_class(e: &Element, class: &str) -> bool {
     e.attrs.classes.iter().any(|c| c == class)
 }
 
-fn ev_text(s: impl Into<String>) -> Event<'static> {
-    Event::Text(CowStr::from(s.into()))
+/// A text event; a short text is stored inline (no allocation).
+fn ev_text(s: impl Into<String> + AsRef<str>) -> Event<'static> {
+    match InlineStr::try_from(s.as_ref()) {
+        Ok(inline) => Event::Text(CowStr::Inlined(inline)),
+        Err(_) => Event::Text(CowStr::from(s.into())),
+    }
 }
 
 struct Writer<'a> {
@@ -2796,6 +2801,18 @@ mod tests {
             let out = tidy(raw);
             assert_eq!(out, tidied, "{raw:?}");
             assert_eq!(html(&out), html(raw), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn ev_text_inlines_short_text_only() {
+        let long = "x".repeat(40);
+        for (text, inline) in [("a", true), ("", true), (long.as_str(), false)] {
+            let Event::Text(cow) = ev_text(text) else {
+                panic!("not text")
+            };
+            assert_eq!(&*cow, text);
+            assert_eq!(matches!(cow, CowStr::Inlined(_)), inline, "{text:?}");
         }
     }
 
