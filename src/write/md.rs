@@ -135,14 +135,22 @@ pub fn write(
     lines.sort_by_key(|&(i, _)| i);
     events.append(&mut w.notes);
     let body = render(&events, &lines, w.diags);
-    let body = put_note_refs(&body, &w.note_refs);
+    let body = if w.note_refs.is_empty() {
+        body
+    } else {
+        put_note_refs(&body, &w.note_refs)
+    };
     let body = match opts.flavor {
         Flavor::Plain => body,
         Flavor::Hugo => escape_hugo_shortcodes(&body),
         Flavor::Jekyll => escape_liquid(&body),
     };
-    let body = put_shortcodes(&body, &w.shortcodes);
-    out.push_str(tidy(&body).trim_start_matches('\n'));
+    let body = if w.shortcodes.is_empty() {
+        body
+    } else {
+        put_shortcodes(&body, &w.shortcodes)
+    };
+    out.push_str(tidy(body).trim_start_matches('\n'));
     finish(out)
 }
 
@@ -400,11 +408,12 @@ fn put_note_refs(md: &str, labels: &[String]) -> String {
 /// House style on the serialiser's output, meaning unchanged: hard breaks
 /// as `\` (trailing spaces get lost in editors), no trailing whitespace,
 /// `> ` quote markers at column 0. Code and HTML blocks are left alone.
-fn tidy(md: &str) -> String {
+fn tidy(md: String) -> String {
     // Most posts need none of it: skip the re-parse (a fifth of the writer).
-    if !needs_tidy(md) {
-        return md.to_owned();
+    if !needs_tidy(&md) {
+        return md;
     }
+    let md = md.as_str();
     let mut keep: Vec<std::ops::Range<usize>> = Vec::new();
     let mut breaks: Vec<usize> = Vec::new();
     for (ev, range) in pulldown_cmark::Parser::new_ext(md, parser_options()).into_offset_iter() {
@@ -2798,7 +2807,7 @@ mod tests {
             ("<div>\n  x  \n</div>\n", "<div>\n  x  \n</div>\n"),
             (" > ```\n > a  \n > ```\n", "> ```\n > a  \n > ```\n"),
         ] {
-            let out = tidy(raw);
+            let out = tidy(raw.to_owned());
             assert_eq!(out, tidied, "{raw:?}");
             assert_eq!(html(&out), html(raw), "{raw:?}");
         }
@@ -2833,11 +2842,11 @@ mod tests {
     fn tidy_skipped_only_where_nothing_changes() {
         for clean in ["a\nb\n", "> x\n> y\n", "```\ncode\n```\n", "a\\\nb"] {
             assert!(!needs_tidy(clean), "{clean:?}");
-            assert_eq!(tidy(clean), clean);
+            assert_eq!(tidy(clean.to_owned()), clean);
         }
         for dirty in ["a  \nb\n", "x\t", " > q\n", "\n>\n> y\n", "a \n"] {
             assert!(needs_tidy(dirty), "{dirty:?}");
-            assert_ne!(tidy(dirty), dirty, "{dirty:?}");
+            assert_ne!(tidy(dirty.to_owned()), dirty, "{dirty:?}");
         }
     }
 
