@@ -441,6 +441,12 @@ fn first_bad_byte(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> usi
 /// Writes through a temporary file in the same folder, then renames, so a
 /// failure never leaves a half-written output.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    // Devices and pipes (`-o /dev/null`, `-o /dev/stdout`) are written in
+    // place: renaming over them would replace the device with a file.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::write(path, bytes)
+            .with_context(|| format!("{}: cannot write", path.display()));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

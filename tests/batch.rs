@@ -39,3 +39,21 @@ fn batch_converts_the_rest_when_one_input_fails() {
     }
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// `-o /dev/null` writes to the device; the atomic rename used for files
+/// must never replace a device with a regular file.
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_keeps_the_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let status = Command::new(env!("CARGO_BIN_EXE_postconv"))
+        .args(["tests/posts/yaml-front.rst", "-t", "md", "-o", "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .expect("postconv runs");
+    assert!(status.success());
+    let kind = std::fs::metadata("/dev/null")
+        .expect("/dev/null")
+        .file_type();
+    assert!(kind.is_char_device(), "/dev/null is no longer a device");
+}
