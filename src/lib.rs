@@ -7,6 +7,7 @@
 
 pub mod doctree;
 pub mod lang;
+pub mod roman;
 pub mod rst;
 pub mod site;
 pub mod source;

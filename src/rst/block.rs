@@ -1837,7 +1837,7 @@ fn make_enumerator(ordinal: u64, seq: &str, format: EnumFormat) -> Option<(Strin
             }
         }
         _ => {
-            let r = scan::to_roman(ordinal)?;
+            let r = crate::roman::to_roman(ordinal)?;
             if seq == "lowerroman" {
                 r.to_lowercase()
             } else {

@@ -376,39 +376,10 @@ fn enumerator_text(enumtype: &str, n: usize) -> Option<String> {
         "arabic" => Some(n.to_string()),
         "loweralpha" => alpha(b'a'),
         "upperalpha" => alpha(b'A'),
-        "lowerroman" => roman(n).map(|r| r.to_lowercase()),
-        "upperroman" => roman(n),
+        "lowerroman" => crate::roman::to_roman(n as u64).map(|r| r.to_lowercase()),
+        "upperroman" => crate::roman::to_roman(n as u64),
         _ => None,
     }
-}
-
-fn roman(mut n: usize) -> Option<String> {
-    if n == 0 || n >= 4000 {
-        return None;
-    }
-    let table = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut out = String::new();
-    for (v, s) in table {
-        while n >= v {
-            out.push_str(s);
-            n -= v;
-        }
-    }
-    Some(out)
 }
 
 fn extract_authors(

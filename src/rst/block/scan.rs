@@ -652,35 +652,6 @@ pub fn roman_value(s: &str) -> Option<u64> {
     (i == b.len() && v > 0).then_some(v)
 }
 
-pub fn to_roman(mut n: u64) -> Option<String> {
-    if !(1..=4999).contains(&n) {
-        return None;
-    }
-    let table = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut out = String::new();
-    for (v, s) in table {
-        while n >= v {
-            n -= v;
-            out.push_str(s);
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
