@@ -10,6 +10,12 @@ use crate::doctree::{Element, Kind, Node};
 use crate::rst::block::Parser;
 
 const ALIGN: Conv = Conv::Choice(&["left", "center", "right", "none", ""]);
+/// The options of Nikola's fixed-size embeds (`vimeo`, `soundcloud`).
+const SIZE_AND_ALIGN: &[(&str, Conv)] = &[
+    ("width", Conv::PositiveInt),
+    ("height", Conv::PositiveInt),
+    ("align", ALIGN),
+];
 
 fn raw_html(html: String, embed: &str, id: &str) -> Node {
     Element::new(Kind::Raw)
@@ -78,11 +84,7 @@ pub static VIMEO: Spec = Spec {
     required: 1,
     optional: 0,
     final_ws: false,
-    options: &[
-        ("width", Conv::PositiveInt),
-        ("height", Conv::PositiveInt),
-        ("align", ALIGN),
-    ],
+    options: SIZE_AND_ALIGN,
     content: true,
     run: vimeo,
 };
@@ -273,11 +275,7 @@ pub static SOUNDCLOUD: Spec = Spec {
     required: 1,
     optional: 0,
     final_ws: false,
-    options: &[
-        ("width", Conv::PositiveInt),
-        ("height", Conv::PositiveInt),
-        ("align", ALIGN),
-    ],
+    options: SIZE_AND_ALIGN,
     content: true,
     run: soundcloud,
 };
