@@ -581,6 +581,16 @@ impl<'d> Writer<'d> {
         self.push(close);
     }
 
+    /// `<tag ...>` on its own line, the children, `</tag>`: a block element
+    /// whose start tag needs more than classes.
+    fn block(&mut self, e: &Element, cx: Ctx<'_>, tag: &str, spec: Spec<'_>) {
+        self.open(e, tag, "\n", spec);
+        self.children(e, Some(cx.parent));
+        self.push("</");
+        self.push(tag);
+        self.push(">\n");
+    }
+
     fn document(&mut self, doc: &Element) {
         for (index, child) in doc.children.iter().enumerate() {
             let e = match child {
@@ -882,18 +892,16 @@ impl<'d> Writer<'d> {
         if let Some(start) = e.get("start") {
             atts.push(("start", start.to_owned()));
         }
-        self.open(
+        self.block(
             e,
+            cx,
             "ol",
-            "\n",
             Spec {
                 pre: &pre,
                 atts,
                 ..Spec::default()
             },
         );
-        self.children(e, Some(cx.parent));
-        self.push("</ol>\n");
     }
 
     fn definition_list(&mut self, e: &Element, cx: Ctx<'_>) {
@@ -905,17 +913,15 @@ impl<'d> Writer<'d> {
         } else {
             &[]
         };
-        self.open(
+        self.block(
             e,
+            cx,
             "dl",
-            "\n",
             Spec {
                 pre,
                 ..Spec::default()
             },
         );
-        self.children(e, Some(cx.parent));
-        self.push("</dl>\n");
     }
 
     fn definition_list_item(&mut self, e: &Element, cx: Ctx<'_>) {
@@ -926,17 +932,15 @@ impl<'d> Writer<'d> {
         if has_class(cx.parent, "open") {
             atts.push(("open", "open".to_owned()));
         }
-        self.open(
+        self.block(
             e,
+            cx,
             "details",
-            "\n",
             Spec {
                 atts,
                 ..Spec::default()
             },
         );
-        self.children(e, Some(cx.parent));
-        self.push("</details>\n");
     }
 
     fn term(&mut self, e: &Element, cx: Ctx<'_>) {
@@ -997,10 +1001,10 @@ impl<'d> Writer<'d> {
         if self.is_compactable(e, Some(cx.parent)) {
             post.push("simple");
         }
-        self.open(
+        self.block(
             e,
+            cx,
             "dl",
-            "\n",
             Spec {
                 post: &post,
                 drop: &drop,
@@ -1008,8 +1012,6 @@ impl<'d> Writer<'d> {
                 ..Spec::default()
             },
         );
-        self.children(e, Some(cx.parent));
-        self.push("</dl>\n");
     }
 
     fn field(&mut self, e: &Element, _cx: Ctx<'_>) {
@@ -1317,18 +1319,16 @@ impl<'d> Writer<'d> {
         if node_kind(cx.prev()) != Some(Kind::Footnote) {
             self.push("<aside class=\"footnote-list brackets\">\n");
         }
-        self.open(
+        self.block(
             e,
+            cx,
             "aside",
-            "\n",
             Spec {
                 pre: &["footnote", "brackets"],
                 atts: vec![("role", "doc-footnote".to_owned())],
                 ..Spec::default()
             },
         );
-        self.children(e, Some(cx.parent));
-        self.push("</aside>\n");
         if node_kind(cx.next()) != Some(Kind::Footnote) {
             self.push("</aside>\n");
         }
@@ -1338,18 +1338,16 @@ impl<'d> Writer<'d> {
         if node_kind(cx.prev()) != Some(Kind::Citation) {
             self.push("<div role=\"list\" class=\"citation-list\">\n");
         }
-        self.open(
+        self.block(
             e,
+            cx,
             "div",
-            "\n",
             Spec {
                 pre: &["citation"],
                 atts: vec![("role", "doc-biblioentry".to_owned())],
                 ..Spec::default()
             },
         );
-        self.children(e, Some(cx.parent));
-        self.push("</div>\n");
         if node_kind(cx.next()) != Some(Kind::Citation) {
             self.push("</div>\n");
         }
@@ -1665,18 +1663,16 @@ impl<'d> Writer<'d> {
             atts.push(("style", format!("width: {width};")));
         }
         let pre: Vec<&str> = pre.iter().map(String::as_str).collect();
-        self.open(
+        self.block(
             e,
+            cx,
             "table",
-            "\n",
             Spec {
                 pre: &pre,
                 atts,
                 ..Spec::default()
             },
         );
-        self.children(e, Some(cx.parent));
-        self.push("</table>\n");
     }
 
     fn tgroup(&mut self, e: &Element, cx: Ctx<'_>) {
@@ -1919,17 +1915,15 @@ impl<'d> Writer<'d> {
         if is_simple_list(e) {
             pre.push("simple");
         }
-        self.open(
+        self.block(
             e,
+            cx,
             "dl",
-            "\n",
             Spec {
                 pre: &pre,
                 ..Spec::default()
             },
         );
-        self.children(e, Some(cx.parent));
-        self.push("</dl>\n");
     }
 
     fn docinfo_item(&mut self, e: &Element, cx: Ctx<'_>) {
