@@ -533,8 +533,12 @@ fn duplicate_targets_20000() {
 // ---- substitutions ----------------------------------------------------------
 
 /// Once took memory quadratic in the chain (2,000 links 2.2 GB; 20,000
-/// exhausted the machine); bounded since e52bf24.
+/// exhausted the machine); bounded since e52bf24 by the expansion budget.
+/// BUG (transforms): below the budget each definition still holds the
+/// expansion of the rest of the chain, so time is quadratic (measured 42x
+/// for 8x input in a debug build): expand each definition once.
 #[test]
+#[ignore = "bug: chained substitutions are quadratic below the expansion budget"]
 fn substitutions_chained_20000() {
     assert_linear("substitutions-chain", COUNT, |n| {
         let mut s = String::from("Start |s0| end.\n\n");
