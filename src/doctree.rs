@@ -180,7 +180,8 @@ impl Attrs {
 #[serde(rename_all = "snake_case")]
 pub enum Node {
     Text(String),
-    Element(Element),
+    /// Boxed so that a node (and a child list) stays as small as a string.
+    Element(Box<Element>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -407,9 +408,15 @@ impl Node {
     }
 }
 
+impl From<Box<Element>> for Node {
+    fn from(e: Box<Element>) -> Node {
+        Node::Element(e)
+    }
+}
+
 impl From<Element> for Node {
     fn from(e: Element) -> Node {
-        Node::Element(e)
+        Node::Element(Box::new(e))
     }
 }
 

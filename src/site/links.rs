@@ -430,7 +430,7 @@ fn rewrite_in(
         if c.kind == Kind::Problematic
             && let Some(r) = doc_role(c, index, cur, line.or(c.line), f)
         {
-            *child = Node::Element(r);
+            *child = r.into();
             continue;
         }
         rewrite_in(c, index, cur, asset_url, line, f);

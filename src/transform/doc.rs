@@ -182,7 +182,7 @@ impl Doc {
                 return Element::new(Kind::Document);
             };
             match stack.last_mut() {
-                Some(parent) => parent.1.children.push(Node::Element(done)),
+                Some(parent) => parent.1.children.push(done.into()),
                 None => return done,
             }
         }

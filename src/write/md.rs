@@ -119,7 +119,7 @@ pub fn write(
     w.collect_labels(doc);
     for child in &doc.children {
         match child {
-            Node::Element(e) if e.kind == Kind::Title && Some(e) == doc_title => {
+            Node::Element(e) if e.kind == Kind::Title && Some(&**e) == doc_title => {
                 if !title_in_fm {
                     w.heading(e, 1);
                 }

@@ -511,7 +511,7 @@ fn replace(parser: &mut Parser, d: &mut Directive) -> DirResult {
     let mut messages: Vec<Node> = Vec::new();
     for child in children {
         match child {
-            Node::Element(e) if node.is_none() && e.kind == Kind::Paragraph => node = Some(e),
+            Node::Element(e) if node.is_none() && e.kind == Kind::Paragraph => node = Some(*e),
             Node::Element(mut e) if e.kind == Kind::SystemMessage => {
                 e.attrs.backrefs.clear();
                 messages.push(e.into());
@@ -800,7 +800,7 @@ pub static META: Spec = Spec {
 fn meta(parser: &mut Parser, d: &mut Directive) -> DirResult {
     let out = meta_nodes(parser, d)?;
     let elements = out.into_iter().filter_map(|n| match n {
-        Node::Element(e) => Some(e),
+        Node::Element(e) => Some(*e),
         Node::Text(_) => None,
     });
     parser.state.insert_front(elements.collect());

@@ -166,7 +166,7 @@ fn rst_table(parser: &mut Parser, d: &mut Directive) -> DirResult {
         Widths::Default => {}
     }
     d.options.retain(|(k, _)| k != "class");
-    Ok(finish(parser, d, table, title, messages))
+    Ok(finish(parser, d, *table, title, messages))
 }
 
 fn check_dimensions(
