@@ -93,12 +93,29 @@ pub struct Spec {
 
 /// Runs a directive and returns the nodes to insert in its place.
 pub fn run(parser: &mut Parser, call: DirectiveCall) -> Vec<Node> {
+    // Nested directives recurse through here: the frame is kept small (the
+    // name lookup and messages live in their own frames, popped by now).
     let mut out: Vec<Node> = Vec::new();
+    let Some((spec, canonical)) = resolve(parser, &call, &mut out) else {
+        out.push(unknown_directive(parser, &call).into());
+        return out;
+    };
+    out.extend(run_spec(parser, spec, call, &canonical));
+    out
+}
+
+/// The directive's spec and canonical name; an INFO in `out` when the name
+/// is found only through the English fallback (or not at all).
+#[inline(never)]
+fn resolve(
+    parser: &mut Parser,
+    call: &DirectiveCall,
+    out: &mut Vec<Node>,
+) -> Option<(&'static Spec, String)> {
     let norm = call.name.to_lowercase();
     // Nikola registers its directives by name: no language lookup.
     if let Some(spec) = nikola_directive(&norm) {
-        out.extend(run_spec(parser, spec, call, &norm));
-        return out;
+        return Some((spec, norm));
     }
     let (lang, table) = language_table(&parser.state.settings.language);
     let canonical = match find(table, &norm) {
@@ -126,11 +143,7 @@ pub fn run(parser: &mut Parser, call: DirectiveCall) -> Vec<Node> {
             canonical
         }
     };
-    match registry(&canonical) {
-        Some(spec) => out.extend(run_spec(parser, spec, call, &canonical)),
-        None => out.push(unknown_directive(parser, &call).into()),
-    }
-    out
+    registry(&canonical).map(|spec| (spec, canonical))
 }
 
 /// The directive-name table of a language (docutils' `get_language`: the
@@ -183,33 +196,30 @@ pub fn run_spec(
     canonical: &str,
 ) -> Vec<Node> {
     let lineno = call.lineno;
+    // Kept for the messages; boxed, so this recursive frame stays small.
+    let block_text = Box::new(call.block_text.clone());
     let name = call.name.clone();
-    let block_text = call.block_text.clone();
     let mut directive = match parse_directive_block(parser, spec, call) {
-        Ok(d) => d,
+        Ok(d) => Box::new(d),
         Err(msg) => {
-            let m = parser.state.system_message(
-                Level::Error,
-                &format!("Error in \"{name}\" directive:\n{msg}."),
-                Some(lineno),
-                vec![literal(&block_text)],
-            );
-            return vec![m.into()];
+            let msg = format!("Error in \"{name}\" directive:\n{msg}.");
+            return vec![failed(parser, Level::Error, &msg, lineno, &block_text)];
         }
     };
     directive.canonical = canonical.to_owned();
     match (spec.run)(parser, &mut directive) {
         Ok(nodes) => nodes,
-        Err(e) => {
-            let m = parser.state.system_message(
-                e.level,
-                &e.msg,
-                Some(lineno),
-                vec![literal(&block_text)],
-            );
-            vec![m.into()]
-        }
+        Err(e) => vec![failed(parser, e.level, &e.msg, lineno, &block_text)],
     }
+}
+
+/// The system message for a directive that failed, with its text attached.
+#[inline(never)]
+fn failed(parser: &mut Parser, level: Level, msg: &str, lineno: u32, block_text: &str) -> Node {
+    let m = parser
+        .state
+        .system_message(level, msg, Some(lineno), vec![literal(block_text)]);
+    m.into()
 }
 
 fn is_blank(s: &str) -> bool {

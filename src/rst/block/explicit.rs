@@ -562,6 +562,31 @@ impl Parser<'_, '_> {
         name: String,
         substitution: Option<String>,
     ) -> (Vec<Node>, bool) {
+        let (call, blank_finish) = self.directive_call(m, end, name, substitution);
+        self.note_body_started(m);
+        let saved = (self.directive_parent, self.directive_line);
+        self.directive_parent = m.parent().kind;
+        self.directive_line = self.report_line(m);
+        self.state.current_line = Some(self.report_line(m));
+        // a directive level costs two depth units: its frames are the largest
+        self.depth += 1;
+        let nodes = directives::run(self, *call);
+        self.depth -= 1;
+        (self.directive_parent, self.directive_line) = saved;
+        let bf = blank_finish || m.line(m.pos).is_none_or(is_blank);
+        (nodes, bf)
+    }
+
+    /// Splits the directive block at `pos` off the machine. Its own frame:
+    /// `directive` recurses through nested directives and must stay small.
+    #[inline(never)]
+    fn directive_call(
+        &mut self,
+        m: &mut Machine,
+        end: usize,
+        name: String,
+        substitution: Option<String>,
+    ) -> (Box<DirectiveCall>, bool) {
         let cur = m.pos;
         let lineno = m.lineno(cur);
         let b = self.get_first_known_indented(m, chars(m.lines[cur], end), false, true, false);
@@ -574,17 +599,6 @@ impl Parser<'_, '_> {
             block_text,
             substitution,
         };
-        self.note_body_started(m);
-        let saved = (self.directive_parent, self.directive_line);
-        self.directive_parent = m.parent().kind;
-        self.directive_line = self.report_line(m);
-        self.state.current_line = Some(self.report_line(m));
-        // a directive level costs two depth units: its frames are the largest
-        self.depth += 1;
-        let nodes = directives::run(self, call);
-        self.depth -= 1;
-        (self.directive_parent, self.directive_line) = saved;
-        let bf = b.blank_finish || m.line(m.pos).is_none_or(is_blank);
-        (nodes, bf)
+        (Box::new(call), b.blank_finish)
     }
 }
