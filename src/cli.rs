@@ -451,18 +451,19 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    // Temporary files are private (0600); outputs get the usual mode.
+    let mut builder = tempfile::Builder::new();
+    // Temporary files are private (0600); outputs get the usual mode
+    // (0666 less the umask), set at creation.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = tmp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
     tmp.persist(path)
         .map_err(|e| anyhow!("{}: cannot write: {}", path.display(), e.error))?;
     Ok(())

@@ -70,6 +70,18 @@ pub(crate) struct Doc {
     by_kind: RefCell<Option<Vec<Vec<Id>>>>,
 }
 
+/// An element with the attributes of arena node `n` (moved out) and room
+/// for its children.
+fn take_shell(nodes: &mut [N], n: Id) -> Element {
+    let node = &mut nodes[n];
+    Element {
+        kind: node.kind.unwrap_or(Kind::Inline),
+        attrs: std::mem::take(&mut node.attrs),
+        children: Vec::with_capacity(node.children.len()),
+        line: node.line,
+    }
+}
+
 impl Doc {
     /// Moves `document` into an arena and rebuilds the registries.
     pub fn new(document: Element) -> Doc {
@@ -79,8 +91,10 @@ impl Doc {
         };
         doc.source = document.get("source").unwrap_or("").to_owned();
         doc.end_line = document.get(".end_line").and_then(|l| l.parse().ok());
-        // Room for every node at once: a node is large, regrowing copies all.
-        doc.nodes.reserve(count_nodes(&document));
+        // Room for every node at once, and for the nodes passes make
+        // (contents, substitutions, messages): regrowing copies them all.
+        let n = count_nodes(&document);
+        doc.nodes.reserve(n + n / 4 + 64);
         doc.root = doc.import(document, None);
         doc.rebuild_registry();
         doc
@@ -121,10 +135,17 @@ impl Doc {
         self.count_made(kind);
         self.nodes.push(N {
             kind: Some(kind),
+            text: String::new(),
             attrs,
             line,
             parent,
-            ..N::default()
+            last_parent: None,
+            children: Vec::new(),
+            resolved: false,
+            referenced: false,
+            expect_by_name: Vec::new(),
+            expect_by_id: Vec::new(),
+            multiply_indirect: false,
         });
         self.nodes.len() - 1
     }
@@ -141,17 +162,37 @@ impl Doc {
     /// `export` for the last time: attributes and text are moved out of
     /// the arena instead of copied (the arena is left without them).
     pub fn take_tree(&mut self, id: Id) -> Element {
-        let mut parts: Vec<(Attrs, String)> = self
-            .nodes
-            .iter_mut()
-            .map(|n| (std::mem::take(&mut n.attrs), std::mem::take(&mut n.text)))
-            .collect();
-        self.build(id, |_, n| {
-            parts.get_mut(n).map(std::mem::take).unwrap_or_default()
-        })
+        let nodes = &mut self.nodes;
+        let root = take_shell(nodes, id);
+        let mut stack: Vec<(Id, Element, usize)> = vec![(id, root, 0)];
+        loop {
+            let Some((nid, _, next)) = stack.last_mut() else {
+                return Element::new(Kind::Document);
+            };
+            if let Some(&child) = nodes[*nid].children.get(*next) {
+                *next += 1;
+                if nodes[child].kind.is_none() {
+                    let text = std::mem::take(&mut nodes[child].text);
+                    if let Some(top) = stack.last_mut() {
+                        top.1.children.push(Node::Text(text));
+                    }
+                } else {
+                    stack.push((child, take_shell(nodes, child), 0));
+                }
+                continue;
+            }
+            let Some((_, done, _)) = stack.pop() else {
+                return Element::new(Kind::Document);
+            };
+            match stack.last_mut() {
+                Some(parent) => parent.1.children.push(done.into()),
+                None => return done,
+            }
+        }
     }
 
     /// The tree under `id`; `parts` gives a node's attributes and text.
+    #[cfg(test)]
     fn build(&self, id: Id, mut parts: impl FnMut(&Doc, Id) -> (Attrs, String)) -> Element {
         let shell = |doc: &Doc, n: Id, attrs: Attrs| Element {
             kind: doc.nodes[n].kind.unwrap_or(Kind::Inline),
@@ -190,9 +231,13 @@ impl Doc {
 
     /// Rebuilds docutils' document registries from the tree, in document order.
     fn rebuild_registry(&mut self) {
-        let order = self.findall(self.root, |_| true);
+        // A fresh import is in the arena in document order (pre-order).
+        debug_assert_eq!(
+            self.findall(self.root, |_| true),
+            (0..self.nodes.len()).collect::<Vec<_>>()
+        );
         let mut dupnames: Vec<String> = Vec::new();
-        for id in order {
+        for id in 0..self.nodes.len() {
             let Some(kind) = self.nodes[id].kind else {
                 continue;
             };

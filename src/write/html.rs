@@ -264,16 +264,21 @@ fn attval_into(out: &mut String, text: &str) {
 /// so the runs never split a character.
 fn escape_into(out: &mut String, text: &str, controls: bool) {
     out.reserve(text.len());
+    let bytes = text.as_bytes();
+    let mask = if controls { ESCAPED | CONTROL } else { ESCAPED };
     let mut start = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        let with = match b {
+    while let Some(off) = bytes.get(start..).and_then(|rest| {
+        rest.iter()
+            .position(|&b| ESCAPE_CLASS[usize::from(b)] & mask != 0)
+    }) {
+        let i = start + off;
+        let with = match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'@' => "&#64;",
-            b'\n' | b'\r' | b'\t' | 0x0b | 0x0c if controls => " ",
-            _ => continue,
+            _ => " ",
         };
         out.push_str(text.get(start..i).unwrap_or(""));
         out.push_str(with);
@@ -281,6 +286,26 @@ fn escape_into(out: &mut String, text: &str, controls: bool) {
     }
     out.push_str(text.get(start..).unwrap_or(""));
 }
+
+const ESCAPED: u8 = 1;
+const CONTROL: u8 = 2;
+
+/// Per byte: `ESCAPED` for the characters `encode` replaces, `CONTROL` for
+/// those `attval` turns into spaces (a table: the scan is the hot loop).
+static ESCAPE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'&' as usize] = ESCAPED;
+    t[b'<' as usize] = ESCAPED;
+    t[b'>' as usize] = ESCAPED;
+    t[b'"' as usize] = ESCAPED;
+    t[b'@' as usize] = ESCAPED;
+    t[b'\n' as usize] = CONTROL;
+    t[b'\r' as usize] = CONTROL;
+    t[b'\t' as usize] = CONTROL;
+    t[0x0b] = CONTROL;
+    t[0x0c] = CONTROL;
+    t
+};
 
 /// Percent-encodes the characters URLs may not contain (docutils writes
 /// them as they are, which HTML validators reject).
@@ -475,6 +500,20 @@ impl<'d> Writer<'d> {
     /// docutils' `starttag`: classes, first id as `id`, other ids as empty
     /// spans, attributes sorted by name.
     fn open(&mut self, e: &Element, tag: &str, suffix: &str, spec: Spec<'_>) {
+        // Most start tags have no attributes at all.
+        if spec.atts.is_empty()
+            && spec.pre.is_empty()
+            && spec.post.is_empty()
+            && spec.more_ids.is_empty()
+            && e.attrs.classes.is_empty()
+            && e.attrs.ids.is_empty()
+        {
+            self.out.push('<');
+            self.out.push_str(tag);
+            self.out.push_str(if spec.empty { " />" } else { ">" });
+            self.out.push_str(suffix);
+            return;
+        }
         let mut classes: Vec<&str> = spec.pre.to_vec();
         let mut lang: Option<&str> = None;
         let own = e.attrs.classes.iter().map(String::as_str);
