@@ -49,15 +49,57 @@ pub(crate) fn mark_referenced_targets(doc: &mut Doc) {
 
 // ---- Substitutions (220) ----
 
+/// A map keyed by node id: a lookup per visited node is an index, not a
+/// hash (expansion looks up every node it copies).
+struct IdMap<T> {
+    slots: Vec<Option<T>>,
+    len: usize,
+}
+
+impl<T> IdMap<T> {
+    fn new() -> Self {
+        IdMap {
+            slots: Vec::new(),
+            len: 0,
+        }
+    }
+
+    fn get(&self, id: Id) -> Option<&T> {
+        self.slots.get(id).and_then(Option::as_ref)
+    }
+
+    fn insert(&mut self, id: Id, value: T) {
+        if id >= self.slots.len() {
+            self.slots.resize_with(id + 1, || None);
+        }
+        if let Some(slot) = self.slots.get_mut(id) {
+            self.len += usize::from(slot.is_none());
+            *slot = Some(value);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Why a definition was not copied.
+enum Refused {
+    /// The expansion budget is spent.
+    Spent,
+    /// Its text is longer than docutils' `line_length_limit`.
+    TooLong,
+}
+
 /// Replacements are recorded, not spliced in: expanding in place makes
 /// every expansion cost the size of its paragraph (docutils is quadratic
 /// there). The tree is rebuilt once at the end.
 struct Expansion {
     /// Reference -> what replaces it (a definition copy's children or a
     /// `problematic` node).
-    repl: HashMap<Id, Vec<Id>>,
+    repl: IdMap<Vec<Id>>,
     /// Definition copy -> the reference it replaces.
-    copy_of: HashMap<Id, Id>,
+    copy_of: IdMap<Id>,
     nested: HashMap<String, HashSet<String>>,
     origin: HashMap<Id, Id>,
     /// Nodes visited measuring and copying definitions, against `budget`.
@@ -73,7 +115,7 @@ impl Expansion {
     fn parent(&self, doc: &Doc, mut n: Id) -> Option<Id> {
         loop {
             let p = doc.parent(n)?;
-            match self.copy_of.get(&p) {
+            match self.copy_of.get(p) {
                 Some(&r) => n = r,
                 None => return Some(p),
             }
@@ -87,7 +129,7 @@ impl Expansion {
                 return Some(l);
             }
             let p = doc.parent(n).or(doc.nodes[n].last_parent)?;
-            n = self.copy_of.get(&p).copied().unwrap_or(p);
+            n = self.copy_of.get(p).copied().unwrap_or(p);
         }
     }
 
@@ -105,14 +147,14 @@ impl Expansion {
             };
             match next {
                 Some(&s) => return Some(self.edge(s, before)),
-                None => n = *self.copy_of.get(&p)?,
+                None => n = *self.copy_of.get(p)?,
             }
         }
     }
 
     /// The last (or first) node `n` expands to.
     fn edge(&self, mut n: Id, last: bool) -> Id {
-        while let Some(r) = self.repl.get(&n) {
+        while let Some(r) = self.repl.get(n) {
             let next = if last { r.last() } else { r.first() };
             match next {
                 Some(&x) => n = x,
@@ -137,7 +179,7 @@ impl Expansion {
             if self.spent() {
                 return false;
             }
-            match self.repl.get(&c) {
+            match self.repl.get(c) {
                 Some(with) => pending.extend(with.iter().rev()),
                 None => out.push(c),
             }
@@ -145,57 +187,59 @@ impl Expansion {
         true
     }
 
-    /// Whether `el`'s text, replacements in place, is longer than `limit`;
-    /// `None` once the budget is spent.
-    fn text_exceeds(&mut self, doc: &Doc, el: Id, limit: usize) -> Option<bool> {
-        let mut len = 0;
-        let mut stack = vec![el];
-        let mut kids = Vec::new();
-        while let Some(n) = stack.pop() {
-            if doc.kind(n).is_none() {
-                len += doc.nodes[n].text.chars().count();
-                if len > limit {
-                    return Some(true);
-                }
-                continue;
-            }
-            kids.clear();
-            if !self.children_into(doc, n, &mut kids) {
-                return None;
-            }
-            stack.extend(kids.iter().rev());
-        }
-        Some(false)
-    }
-
     /// A deep copy of `el` with replacements in place (docutils copies
-    /// definitions whose references were already expanded in place);
-    /// `None` once the budget is spent (the partial copy stays unused).
-    fn copy(&mut self, doc: &mut Doc, el: Id) -> Option<Id> {
+    /// definitions whose references were already expanded in place),
+    /// refused once its text passes `limit` characters or the budget is
+    /// spent (the partial copy stays unused). Measuring while copying
+    /// walks each expansion once. The copy's substitution references go
+    /// to `refs` in document order.
+    fn copy(
+        &mut self,
+        doc: &mut Doc,
+        el: Id,
+        limit: usize,
+        refs: &mut Vec<Id>,
+    ) -> Result<Id, Refused> {
         let root = doc.new_el(doc.kind(el).unwrap_or(Kind::Inline));
         doc.nodes[root].attrs = doc.attrs(el).clone();
+        let mut len = 0usize;
         let mut stack = vec![(el, root)];
         let mut kids = Vec::new();
+        let mut elements = Vec::new();
         while let Some((src, dst)) = stack.pop() {
+            if doc.kind(dst) == Some(Kind::SubstitutionReference) {
+                refs.push(dst);
+            }
             kids.clear();
             if !self.children_into(doc, src, &mut kids) {
-                return None;
+                return Err(Refused::Spent);
             }
+            elements.clear();
             for &c in &kids {
                 let new = match doc.kind(c) {
-                    None => doc.new_text(doc.nodes[c].text.clone()),
+                    None => {
+                        let text = &doc.nodes[c].text;
+                        len = len.saturating_add(text.chars().count());
+                        if len > limit {
+                            return Err(Refused::TooLong);
+                        }
+                        doc.new_text(text.clone())
+                    }
                     Some(k) => {
                         let e = doc.new_el(k);
                         doc.nodes[e].attrs = doc.attrs(c).clone();
                         doc.nodes[e].line = doc.nodes[c].line;
-                        stack.push((c, e));
+                        elements.push((c, e));
                         e
                     }
                 };
                 doc.append(dst, new);
             }
+            // Reversed: the first child is popped (and its references
+            // listed) first.
+            stack.extend(elements.iter().rev());
         }
-        Some(root)
+        Ok(root)
     }
 
     fn replace(&mut self, doc: &mut Doc, r: Id, with: Vec<Id>) {
@@ -212,8 +256,8 @@ pub(crate) fn substitutions(doc: &mut Doc, settings: &Settings) {
         return;
     }
     let mut x = Expansion {
-        repl: HashMap::new(),
-        copy_of: HashMap::new(),
+        repl: IdMap::new(),
+        copy_of: IdMap::new(),
         nested: HashMap::new(),
         origin: HashMap::new(),
         work: 0,
@@ -244,42 +288,34 @@ fn expand_one(doc: &mut Doc, settings: &Settings, x: &mut Expansion, subrefs: &m
     };
     let found = key.and_then(|k| doc.substitution_defs.get(&k).map(|&d| (k, d)));
     let budget = x.budget;
-    let over_budget = |key: &str| {
-        let text = format!("Substitution \"{key}\" exceeds the expansion limit ({budget} nodes).");
-        (text, true)
-    };
-    let error = match &found {
-        None => Some((
-            format!("Undefined substitution referenced: \"{refname}\"."),
-            true,
-        )),
-        Some((key, _)) if x.spent() => Some(over_budget(key)),
-        Some((key, def)) => match x.text_exceeds(doc, *def, settings.line_length_limit) {
-            None => Some(over_budget(key)),
-            Some(true) => Some((
-                format!("Substitution definition \"{key}\" exceeds the line-length-limit."),
-                false,
-            )),
-            Some(false) => None,
-        },
-    };
-    let defined = found.is_some();
-    let Some((key, def)) = found.filter(|_| error.is_none()) else {
-        let (text, with_base) = error.unwrap_or_default();
-        if defined && x.spent() {
-            refuse_spent(doc, x, r, &text);
-        } else {
-            refuse(doc, x, r, &text, with_base);
-        }
+    let over_budget =
+        |key: &str| format!("Substitution \"{key}\" exceeds the expansion limit ({budget} nodes).");
+    let Some((key, def)) = found else {
+        let text = format!("Undefined substitution referenced: \"{refname}\".");
+        refuse(doc, x, r, &text, true);
         return;
+    };
+    if x.spent() {
+        refuse_spent(doc, x, r, &over_budget(&key));
+        return;
+    }
+    // Copied before the trim: a copy refused as too long leaves the
+    // text next to the reference as it was.
+    let mut inner = Vec::new();
+    let copy = match x.copy(doc, def, settings.line_length_limit, &mut inner) {
+        Ok(copy) => copy,
+        Err(_) if x.spent() => {
+            refuse_spent(doc, x, r, &over_budget(&key));
+            return;
+        }
+        Err(_) => {
+            let text = format!("Substitution definition \"{key}\" exceeds the line-length-limit.");
+            refuse(doc, x, r, &text, false);
+            return;
+        }
     };
     trim_around(doc, x, r, def);
-    let Some(copy) = x.copy(doc, def) else {
-        let (text, _) = over_budget(&key);
-        refuse_spent(doc, x, r, &text);
-        return;
-    };
-    if nest(doc, copy, r, &key, x, subrefs).is_err() {
+    if nest(doc, &inner, r, &key, x, subrefs).is_err() {
         circular(doc, x, r, &refname);
         return;
     }
@@ -307,7 +343,7 @@ fn refuse(doc: &mut Doc, x: &mut Expansion, r: Id, text: &str, at_ref: bool) {
 fn refuse_spent(doc: &mut Doc, x: &mut Expansion, r: Id, text: &str) {
     let Some(msgid) = x.spent_msgid.clone() else {
         refuse(doc, x, r, text, true);
-        if let Some(&[prb]) = x.repl.get(&r).map(Vec::as_slice) {
+        if let Some(&[prb]) = x.repl.get(r).map(Vec::as_slice) {
             x.spent_msgid = doc.get(prb, "refid").map(str::to_owned);
         }
         return;
@@ -335,17 +371,17 @@ fn trim_around(doc: &mut Doc, x: &Expansion, r: Id, def: Id) {
     }
 }
 
-/// Queues the references nested in a copied definition; `Err` on a cycle.
+/// Queues the references nested in a copied definition (`inner`, in
+/// document order); `Err` on a cycle.
 fn nest(
     doc: &Doc,
-    copy: Id,
+    inner: &[Id],
     r: Id,
     key: &str,
     x: &mut Expansion,
     subrefs: &mut Vec<Id>,
 ) -> Result<(), ()> {
-    let inner = doc.findall(copy, |n| n.kind == Some(Kind::SubstitutionReference));
-    for n in inner {
+    for &n in inner {
         let name = doc.get(n, "refname").unwrap_or("");
         let norm = fully_normalize_name(name);
         let nested_name = doc.substitution_names.get(&norm).cloned().unwrap_or(norm);
@@ -395,7 +431,7 @@ fn circular(doc: &mut Doc, x: &mut Expansion, r: Id, refname: &str) {
 }
 
 /// Rebuilds every child list with the recorded replacements, in one walk.
-fn materialize(doc: &mut Doc, repl: &HashMap<Id, Vec<Id>>) {
+fn materialize(doc: &mut Doc, repl: &IdMap<Vec<Id>>) {
     if repl.is_empty() {
         return;
     }
@@ -405,7 +441,7 @@ fn materialize(doc: &mut Doc, repl: &HashMap<Id, Vec<Id>>) {
         let mut new = Vec::with_capacity(old.len());
         let mut pending: Vec<Id> = old.into_iter().rev().collect();
         while let Some(c) = pending.pop() {
-            match repl.get(&c) {
+            match repl.get(c) {
                 Some(with) => {
                     doc.nodes[c].parent = None;
                     doc.nodes[c].last_parent = Some(el);
