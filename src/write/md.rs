@@ -21,6 +21,8 @@ use pulldown_cmark::{
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
+mod direct;
+
 /// Writer options. New fields keep a default in `Options::default()`.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -318,6 +320,22 @@ fn cmark_options() -> pulldown_cmark_to_cmark::Options<'static> {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Tests compare the direct serialiser with the crate's own output.
+    static CRATE_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn crate_only() -> bool {
+    CRATE_ONLY.with(std::cell::Cell::get)
+}
+
+#[cfg(not(test))]
+fn crate_only() -> bool {
+    false
+}
+
 /// Serialises events; a block the serialiser rejects becomes raw HTML.
 /// `lines`: (event index, source line) of blocks, sorted by index.
 fn render(
@@ -325,6 +343,11 @@ fn render(
     lines: &[(usize, u32)],
     diags: &mut Vec<Diagnostic>,
 ) -> String {
+    if !crate_only()
+        && let Some(out) = direct::render(events)
+    {
+        return out;
+    }
     let mut out = String::new();
     if pulldown_cmark_to_cmark::cmark_with_options(
         events.iter(),
