@@ -28,6 +28,17 @@ pub fn parse(state: &mut DocState, text: &str, line: u32) -> (Vec<Node>, Vec<Ele
         character_level: state.roles.character_level_inline_markup,
     };
     let (pep_references, rfc_references) = (state.roles.pep_references, state.roles.rfc_references);
+    let marks = marks(text);
+    let pep_rfc = pep_references || rfc_references;
+    if marks == 0 && !pep_rfc {
+        // Nothing can start markup or a standalone URI: one text node.
+        let nodes = if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Node::Text(text.to_owned())]
+        };
+        return (nodes, Vec::new());
+    }
     let mut inliner = Inliner {
         rules,
         pep_references,
@@ -39,6 +50,8 @@ pub fn parse(state: &mut DocState, text: &str, line: u32) -> (Vec<Node>, Vec<Ele
         messages: Vec::new(),
         chain: None,
         end_cache: [None; END_PATTERNS],
+        quiet: None,
+        implicit: marks & URI_MARK != 0 || pep_rfc,
     };
     let nodes = inliner.run();
     (nodes, inliner.messages)
@@ -46,6 +59,32 @@ pub fn parse(state: &mut DocState, text: &str, line: u32) -> (Vec<Node>, Vec<Ele
 
 // ---------------------------------------------------------------------------
 // Character classes
+
+/// [`marks`] bit: a byte that may start inline markup or an escape.
+const MARKUP_MARK: u8 = 1;
+/// [`marks`] bit: a byte a standalone URI or email needs (`:` or `@`).
+const URI_MARK: u8 = 2;
+
+const fn mark_table() -> [u8; 256] {
+    let mut t = [0; 256];
+    let markup = [b'*', b'`', b'_', b'|', b'[', b':', b'\\', 0];
+    let mut k = 0;
+    while k < markup.len() {
+        t[markup[k] as usize] = MARKUP_MARK;
+        k += 1;
+    }
+    t[b':' as usize] |= URI_MARK;
+    t[b'@' as usize] |= URI_MARK;
+    t
+}
+
+static MARKS: [u8; 256] = mark_table();
+
+/// Which kinds of significant ASCII bytes `text` holds (one pass, no
+/// early exit, so it vectorises): with none, the text is one text node.
+fn marks(text: &str) -> u8 {
+    text.bytes().fold(0, |acc, b| acc | MARKS[b as usize])
+}
 
 fn in_table(c: char, table: &[(char, char)]) -> bool {
     table
@@ -130,7 +169,13 @@ static END_SUFFIX: [bool; 128] = ascii_class(chars::END_SUFFIX_PUNCT, true);
 /// Characters that can begin a match of the initial pattern (see
 /// [`Inliner::initial_at`]); other ASCII characters are skipped at once.
 fn may_start_initial(c: char) -> bool {
-    !c.is_ascii() || c.is_ascii_alphanumeric() || matches!(c, '*' | '`' | '_' | '|' | '[' | ':')
+    !c.is_ascii() || c.is_ascii_alphanumeric() || is_punct_start(c)
+}
+
+/// Characters that can begin a match of the initial pattern other than a
+/// `name_` reference.
+fn is_punct_start(c: char) -> bool {
+    matches!(c, '*' | '`' | '_' | '|' | '[' | ':')
 }
 
 impl Rules {
@@ -419,6 +464,11 @@ struct Inliner<'a, 's, 't> {
     chain: Option<Chain>,
     /// Per end pattern: (searched from, first match at or after).
     end_cache: [Option<(usize, Option<EndMatch>)>; END_PATTERNS],
+    /// See [`Inliner::quiet_end`]: (computed from, next `_`, quiet end).
+    quiet: Option<(usize, usize, usize)>,
+    /// Whether the text may hold implicit markup (standalone URIs, emails,
+    /// PEP/RFC references); without it text between constructs is plain.
+    implicit: bool,
     rules: Rules,
     pep_references: bool,
     rfc_references: bool,
@@ -456,6 +506,19 @@ impl Inliner<'_, '_, '_> {
     fn search_initial(&mut self, pos: usize) -> Option<Initial> {
         let mut i = pos;
         while i < self.s.len() {
+            let quiet = self.quiet_end(i);
+            if i < quiet {
+                // No reference can start here: only punctuation matters.
+                let Some(d) = self
+                    .s
+                    .get(i..quiet)
+                    .and_then(|t| t.iter().position(|&c| is_punct_start(c)))
+                else {
+                    i = quiet;
+                    continue;
+                };
+                i += d;
+            }
             if may_start_initial(self.s[i]) && self.rules.start_ok(&self.s, pos, i) {
                 if let Some(m) = self.initial_at(i) {
                     return Some(m);
@@ -475,6 +538,38 @@ impl Inliner<'_, '_, '_> {
             i += 1;
         }
         None
+    }
+
+    /// Where the stretch from `i` in which no `name_` reference can start
+    /// ends. A reference needs a `_` after its name chain (name characters
+    /// and joiners); so none starts before the last chain breaker ahead of
+    /// the next `_`, or anywhere when no `_` follows. Cached per next `_`,
+    /// and `i` only grows, so the scans are linear.
+    fn quiet_end(&mut self, i: usize) -> usize {
+        if let Some((from, u, quiet)) = self.quiet
+            && from <= i
+            && i <= u
+        {
+            return quiet;
+        }
+        let s = &self.s;
+        let n = s.len();
+        let u = s
+            .get(i..)
+            .and_then(|t| t.iter().position(|&c| c == '_'))
+            .map_or(n, |d| i + d);
+        let quiet = if u == n {
+            n
+        } else {
+            s.get(i..u)
+                .and_then(|t| {
+                    t.iter()
+                        .rposition(|&c| !is_name_char(c) && !is_name_joiner(c))
+                })
+                .map_or(i, |d| i + d + 1)
+        };
+        self.quiet = Some((i, u, quiet));
+        quiet
     }
 
     /// The alternatives of `patterns.initial` at `i`, in regex order.
@@ -1053,6 +1148,12 @@ impl Inliner<'_, '_, '_> {
     /// remembered, so a run of matches costs linear time. The text before a
     /// match is a new string and is searched again, to a bounded depth.
     fn implicit_inline(&mut self, a: usize, b: usize, out: &mut Vec<Node>, depth: u8) {
+        if !self.implicit {
+            if a < b {
+                out.push(self.text_node(a, b));
+            }
+            return;
+        }
         let mut memo = [None; 3];
         let mut a = a;
         while a < b {
