@@ -64,7 +64,11 @@ pub(super) fn render(events: &[Event<'static>]) -> Option<String> {
         }
         prev = Some(block);
     }
-    out.push_str(&mini.out.text);
+    if out.is_empty() {
+        out = std::mem::take(&mut mini.out.text);
+    } else {
+        out.push_str(&mini.out.text);
+    }
     if let Some(start) = run {
         crate_run(events.get(start..)?, start > 0, &mut out)?;
     }
@@ -897,48 +901,104 @@ impl Mini {
             .frames
             .iter()
             .any(|f| matches!(f.end, TagEnd::Heading(_)));
-        let mut buf = String::with_capacity(text.len() + 8);
-        let mut prev: Option<char> = None;
-        // Whether every byte before the current one is an ASCII digit.
-        let mut digits = true;
-        for (i, c) in text.char_indices() {
-            let after = text.get(i + c.len_utf8()..).unwrap_or("");
-            match c {
-                '\n' => buf.push_str("&#10;"),
-                '\r' => buf.push_str("&#13;"),
-                '&' => buf.push_str("&amp;"),
-                ' ' if i == 0 && line_start => buf.push_str("&#32;"),
-                '\t' if i == 0 && line_start => buf.push_str("&#9;"),
-                _ => {
-                    let escape = match c {
-                        '*' | '[' | ']' | '`' | '<' | '~' | '$' | '|' => true,
-                        '\\' => after
-                            .chars()
-                            .next()
-                            .is_none_or(|n| n.is_ascii_punctuation()),
-                        '>' => i == 0,
-                        '^' => !prev.is_some_and(char::is_alphanumeric),
-                        '_' => {
-                            !(prev.is_some_and(char::is_alphanumeric)
-                                && after.chars().next().is_some_and(char::is_alphanumeric))
-                        }
-                        '#' => i == 0 || heading,
-                        '-' | '+' | '=' => i == 0 && line_start && marker_end,
-                        '.' | ')' => i > 0 && digits,
-                        '!' => after.is_empty() && link_next,
-                        _ => false,
-                    };
-                    if escape {
-                        buf.push('\\');
-                    }
-                    buf.push(c);
-                }
-            }
-            digits &= c.is_ascii_digit();
-            prev = Some(c);
+        if text.is_empty() {
+            return;
         }
-        self.out.inline(&buf);
+        if self.out.line_start {
+            self.out.text.push_str(&self.out.prefix);
+        }
+        self.out.line_start = false;
+        self.out.newlines = 0;
+        escape_into(
+            &mut self.out.text,
+            text,
+            Context {
+                line_start,
+                marker_end,
+                link_next,
+                heading,
+            },
+        );
     }
+}
+
+/// Where a text is written, for `escape_into`.
+#[derive(Clone, Copy)]
+struct Context {
+    /// At a line's or a container's start.
+    line_start: bool,
+    /// The second byte ends a would-be list marker or underline.
+    marker_end: bool,
+    /// A link, image or footnote reference follows.
+    link_next: bool,
+    heading: bool,
+}
+
+/// Bytes `escape_into` looks at; the rest are copied in runs.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = b"\n\r&* \t[]`<~$|\\>^_#-+=.)!";
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// The crate's `escape_text` with our parser options (tables, math,
+/// strikethrough, footnotes, GFM; no superscript, definition lists or
+/// heading attributes), outside tables.
+fn escape_into(out: &mut String, text: &str, cx: Context) {
+    let bytes = text.as_bytes();
+    // `1.` and `1)` would start a list: digits before are all digits.
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !SPECIAL[b as usize] {
+            continue;
+        }
+        let plain = match b {
+            b' ' | b'\t' => !(i == 0 && cx.line_start),
+            b'>' => i != 0,
+            b'#' => i != 0 && !cx.heading,
+            b'-' | b'+' | b'=' => !(i == 0 && cx.line_start && cx.marker_end),
+            b'.' | b')' => i == 0 || i > digits,
+            b'!' => i + 1 != bytes.len() || !cx.link_next,
+            b'\\' => bytes.get(i + 1).is_some_and(|n| !n.is_ascii_punctuation()),
+            b'^' => text
+                .get(..i)
+                .and_then(|t| t.chars().next_back())
+                .is_some_and(char::is_alphanumeric),
+            b'_' => {
+                text.get(..i)
+                    .and_then(|t| t.chars().next_back())
+                    .is_some_and(char::is_alphanumeric)
+                    && text
+                        .get(i + 1..)
+                        .and_then(|t| t.chars().next())
+                        .is_some_and(char::is_alphanumeric)
+            }
+            _ => false,
+        };
+        if plain {
+            continue;
+        }
+        out.push_str(text.get(run..i).unwrap_or(""));
+        run = i + 1;
+        match b {
+            b'\n' => out.push_str("&#10;"),
+            b'\r' => out.push_str("&#13;"),
+            b'&' => out.push_str("&amp;"),
+            b' ' => out.push_str("&#32;"),
+            b'\t' => out.push_str("&#9;"),
+            _ => {
+                out.push('\\');
+                out.push(b as char);
+            }
+        }
+    }
+    out.push_str(text.get(run..).unwrap_or(""));
 }
 
 /// The events inside the block started at `i` (up to its end).
