@@ -396,7 +396,10 @@ impl<'s> DocState<'s> {
     /// Applies the recorded edits to earlier elements, in one walk.
     pub fn apply_fixups(&mut self, doc: &mut Element) {
         if self.fixups.is_empty() {
-            strip_internal(doc);
+            // Without a key or substitution mark there is nothing to strip.
+            if self.key_counter > 0 || self.subdef_counter > 0 {
+                strip_internal(doc);
+            }
             return;
         }
         let fixups = std::mem::take(&mut self.fixups);
