@@ -190,10 +190,29 @@ impl Expansion {
     /// A deep copy of `el` with replacements in place (docutils copies
     /// definitions whose references were already expanded in place),
     /// refused once its text passes `limit` characters or the budget is
-    /// spent (the partial copy stays unused). Measuring while copying
+    /// spent (the partial copy is dropped). Measuring while copying
     /// walks each expansion once. The copy's substitution references go
     /// to `refs` in document order.
     fn copy(
+        &mut self,
+        doc: &mut Doc,
+        el: Id,
+        limit: usize,
+        refs: &mut Vec<Id>,
+    ) -> Result<Id, Refused> {
+        let mark = doc.nodes.len();
+        let copied = self.copy_from(doc, el, limit, refs);
+        if copied.is_err() {
+            // The partial copy is attached nowhere: drop it, or each of n
+            // references to a too-long definition would leave `limit`
+            // characters of garbage behind.
+            doc.nodes.truncate(mark);
+            refs.clear();
+        }
+        copied
+    }
+
+    fn copy_from(
         &mut self,
         doc: &mut Doc,
         el: Id,
