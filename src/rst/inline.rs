@@ -30,7 +30,7 @@ pub fn parse(state: &mut DocState, text: &str, line: u32) -> (Vec<Node>, Vec<Ele
     let (pep_references, rfc_references) = (state.roles.pep_references, state.roles.rfc_references);
     let marks = marks(text);
     let pep_rfc = pep_references || rfc_references;
-    if marks == 0 && !pep_rfc {
+    if marks & (MARKUP_MARK | URI_MARK) == 0 && !pep_rfc {
         // Nothing can start markup or a standalone URI: one text node.
         let nodes = if text.is_empty() {
             Vec::new()
@@ -39,13 +39,18 @@ pub fn parse(state: &mut DocState, text: &str, line: u32) -> (Vec<Node>, Vec<Ele
         };
         return (nodes, Vec::new());
     }
+    let escapes = marks & ESCAPE_MARK != 0;
+    // The char buffer is reused: allocating (and faulting in) a fresh one
+    // per paragraph costs more than filling it.
+    let mut s = BUFFER.take();
+    escape2null(text, escapes, &mut s);
     let mut inliner = Inliner {
         rules,
         pep_references,
         rfc_references,
         state,
-        s: escape2null(text),
-        plain: plain_ascii(text).then_some(text),
+        s,
+        plain: (marks & (ESCAPE_MARK | NON_ASCII_MARK) == 0).then_some(text),
         line,
         messages: Vec::new(),
         chain: None,
@@ -54,8 +59,21 @@ pub fn parse(state: &mut DocState, text: &str, line: u32) -> (Vec<Node>, Vec<Ele
         implicit: marks & URI_MARK != 0 || pep_rfc,
     };
     let nodes = inliner.run();
+    let mut s = std::mem::take(&mut inliner.s);
+    if s.capacity() <= BUFFER_KEEP {
+        s.clear();
+        BUFFER.set(s);
+    }
     (nodes, inliner.messages)
 }
+
+thread_local! {
+    /// The escaped-text buffer of the last [`parse`] on this thread.
+    static BUFFER: std::cell::Cell<Vec<char>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Larger buffers (chars) are freed, not kept for the next paragraph.
+const BUFFER_KEEP: usize = 1 << 16;
 
 // ---------------------------------------------------------------------------
 // Character classes
@@ -64,26 +82,27 @@ pub fn parse(state: &mut DocState, text: &str, line: u32) -> (Vec<Node>, Vec<Ele
 const MARKUP_MARK: u8 = 1;
 /// [`marks`] bit: a byte a standalone URI or email needs (`:` or `@`).
 const URI_MARK: u8 = 2;
+/// [`marks`] bit: a backslash or NUL (escape handling needed).
+const ESCAPE_MARK: u8 = 4;
+/// [`marks`] bit: a byte of a non-ASCII character.
+const NON_ASCII_MARK: u8 = 8;
 
-const fn mark_table() -> [u8; 256] {
-    let mut t = [0; 256];
-    let markup = [b'*', b'`', b'_', b'|', b'[', b':', b'\\', 0];
-    let mut k = 0;
-    while k < markup.len() {
-        t[markup[k] as usize] = MARKUP_MARK;
-        k += 1;
-    }
-    t[b':' as usize] |= URI_MARK;
-    t[b'@' as usize] |= URI_MARK;
-    t
+/// The [`marks`] bits of one byte, branch-free so the fold vectorises.
+#[inline]
+fn byte_marks(b: u8) -> u8 {
+    let escape = (b == b'\\') | (b == 0);
+    let uri = (b == b':') | (b == b'@');
+    let markup = (b == b'*') | (b == b'`') | (b == b'_') | (b == b'|') | (b == b'[');
+    u8::from(markup | escape | (b == b':')) * MARKUP_MARK
+        | u8::from(uri) * URI_MARK
+        | u8::from(escape) * ESCAPE_MARK
+        | (b >> 7) * NON_ASCII_MARK
 }
 
-static MARKS: [u8; 256] = mark_table();
-
-/// Which kinds of significant ASCII bytes `text` holds (one pass, no
-/// early exit, so it vectorises): with none, the text is one text node.
+/// Which kinds of significant bytes `text` holds (one pass, no early
+/// exit): without markup or URI bytes, the text is one text node.
 fn marks(text: &str) -> u8 {
-    text.bytes().fold(0, |acc, b| acc | MARKS[b as usize])
+    text.bytes().fold(0, |acc, b| acc | byte_marks(b))
 }
 
 fn in_table(c: char, table: &[(char, char)]) -> bool {
@@ -238,16 +257,18 @@ fn match_chars_table(open: char, close: char) -> bool {
 // ---------------------------------------------------------------------------
 // Escapes and names
 
-fn escape2null(text: &str) -> Vec<char> {
-    let mut out = Vec::with_capacity(text.len());
-    if !text.contains('\\') {
+/// Fills `out` with the escaped text; `escapes` if it may hold a backslash.
+fn escape2null(text: &str, escapes: bool, out: &mut Vec<char>) {
+    out.clear();
+    out.reserve(text.len());
+    if !escapes {
         if text.is_ascii() {
             // Widening bytes vectorises; decoding UTF-8 does not.
             out.extend(text.bytes().map(char::from));
         } else {
             out.extend(text.chars());
         }
-        return out;
+        return;
     }
     let mut it = text.chars();
     while let Some(c) = it.next() {
@@ -260,13 +281,6 @@ fn escape2null(text: &str) -> Vec<char> {
             out.push(c);
         }
     }
-    out
-}
-
-/// ASCII text without backslashes or NULs (escape marks): its escaped
-/// form holds the same characters, one a byte.
-fn plain_ascii(text: &str) -> bool {
-    text.is_ascii() && !text.contains('\\') && !text.contains('\0')
 }
 
 /// docutils' `unescape`: drop escape marks, and escaped spaces/newlines.
@@ -333,10 +347,6 @@ fn whitespace_normalize_name(s: &str) -> String {
 
 fn normalize_name(s: &str) -> String {
     whitespace_normalize_name(&s.to_lowercase())
-}
-
-fn text_node(s: &[char]) -> Node {
-    Node::Text(unescape_chars(s))
 }
 
 /// Marks a duplicate-name message that docutils appends to the parent of
@@ -454,8 +464,9 @@ struct Outcome {
 struct Inliner<'a, 's, 't> {
     state: &'a mut DocState<'s>,
     s: Vec<char>,
-    /// The text itself when it is ASCII without escapes (see
-    /// [`plain_ascii`]): char positions are byte offsets, text is copied.
+    /// The text itself when it is ASCII without backslashes or NULs: its
+    /// escaped form holds the same characters, one a byte, so positions
+    /// are byte offsets and text is copied, and scans can run on bytes.
     plain: Option<&'t str>,
     line: u32,
     messages: Vec<Element>,
@@ -509,15 +520,11 @@ impl Inliner<'_, '_, '_> {
             let quiet = self.quiet_end(i);
             if i < quiet {
                 // No reference can start here: only punctuation matters.
-                let Some(d) = self
-                    .s
-                    .get(i..quiet)
-                    .and_then(|t| t.iter().position(|&c| is_punct_start(c)))
-                else {
+                let Some(k) = self.find(i, quiet, is_punct_start) else {
                     i = quiet;
                     continue;
                 };
-                i += d;
+                i = k;
             }
             if may_start_initial(self.s[i]) && self.rules.start_ok(&self.s, pos, i) {
                 if let Some(m) = self.initial_at(i) {
@@ -552,16 +559,13 @@ impl Inliner<'_, '_, '_> {
         {
             return quiet;
         }
-        let s = &self.s;
-        let n = s.len();
-        let u = s
-            .get(i..)
-            .and_then(|t| t.iter().position(|&c| c == '_'))
-            .map_or(n, |d| i + d);
+        let n = self.s.len();
+        let u = self.find_char(i, n, '_').unwrap_or(n);
         let quiet = if u == n {
             n
         } else {
-            s.get(i..u)
+            self.s
+                .get(i..u)
                 .and_then(|t| {
                     t.iter()
                         .rposition(|&c| !is_name_char(c) && !is_name_joiner(c))
@@ -866,9 +870,16 @@ impl Inliner<'_, '_, '_> {
             return res;
         }
         let first = pat.first_char();
-        let res = (p..self.s.len())
-            .filter(|&q| self.s[q] == first)
-            .find_map(|q| self.end_at(pat, q, 0));
+        let n = self.s.len();
+        let mut q = p;
+        let mut res = None;
+        while let Some(k) = self.find_char(q, n, first) {
+            res = self.end_at(pat, k, 0);
+            if res.is_some() {
+                break;
+            }
+            q = k + 1;
+        }
         self.end_cache[pat as usize] = Some((p, res));
         res
     }
@@ -893,7 +904,7 @@ impl Inliner<'_, '_, '_> {
         let Some(m) = self.search_end(pat, end).filter(|m| m.start > end) else {
             let msg = format!("Inline {} start-string without end-string.", class.name());
             let mut msg = self.warning(&msg);
-            let text = restore(&self.s[start..end]);
+            let text = self.restored(start, end);
             let prb = problematic(self.state, &text, &mut msg);
             self.messages.push(msg);
             return Outcome {
@@ -902,15 +913,16 @@ impl Inliner<'_, '_, '_> {
                 next: end,
             };
         };
-        let inner = &self.s[end..m.start];
         let text = if kind == StartKind::Literal {
-            restore(inner)
+            self.restored(end, m.start)
         } else {
-            unescape_chars(inner)
+            self.unescaped(end, m.start)
         };
-        let mut el = Element::new(class).with_text(text.clone());
+        let mut el = Element::new(class);
         let node = match kind {
+            StartKind::Emphasis | StartKind::Strong | StartKind::Literal => el.with_text(text),
             StartKind::Target => {
+                el = el.with_text(text.clone());
                 el.attrs.names.push(normalize_name(&text));
                 if let Some(msg) = self.state.note_explicit_target(&mut el) {
                     self.messages.push(to_parent(msg));
@@ -918,6 +930,7 @@ impl Inliner<'_, '_, '_> {
                 el
             }
             StartKind::Substitution => {
+                el = el.with_text(text.clone());
                 el.set("refname", whitespace_normalize_name(&text));
                 let endstring = &self.s[m.start..m.group_end];
                 match endstring.len() {
@@ -930,12 +943,11 @@ impl Inliner<'_, '_, '_> {
                             r.set("refname", normalize_name(&text));
                         }
                         // the transforms quote it if the target is unknown
-                        r.set(".rawsource", restore(&self.s[start..m.group_end]));
+                        r.set(".rawsource", self.restored(start, m.group_end));
                         r.with_child(el)
                     }
                 }
             }
-            _ => el,
         };
         Outcome {
             before_end: start,
@@ -945,7 +957,7 @@ impl Inliner<'_, '_, '_> {
     }
 
     fn reference(&mut self, start: usize, name_end: usize, end: usize) -> Outcome {
-        let name = raw(&self.s[start..name_end]);
+        let name = self.raw(start, name_end);
         let mut r =
             Element::new(Kind::Reference).with_attr("name", whitespace_normalize_name(&name));
         if end - name_end == 2 {
@@ -968,7 +980,7 @@ impl Inliner<'_, '_, '_> {
         end: usize,
         label: FootnoteLabel,
     ) -> Outcome {
-        let text = raw(&self.s[start + 1..label_end]);
+        let text = self.raw(start + 1, label_end);
         let refname = normalize_name(&text);
         let mut el = match label {
             FootnoteLabel::Citation => Element::new(Kind::CitationReference)
@@ -1016,7 +1028,7 @@ impl Inliner<'_, '_, '_> {
 
     fn interpreted_or_phrase_ref(&mut self, rolestart: usize, bq: usize, pos: usize) -> Outcome {
         let matchend = bq + 1;
-        let prefix_role = (rolestart < bq).then(|| raw(&self.s[rolestart + 1..bq - 1]));
+        let prefix_role = (rolestart < bq).then(|| self.raw(rolestart + 1, bq - 1));
         if prefix_role.is_none() && self.quoted_start(rolestart, matchend, pos) {
             return Outcome {
                 before_end: matchend,
@@ -1028,7 +1040,7 @@ impl Inliner<'_, '_, '_> {
             .search_end(EndPattern::Interpreted, matchend)
             .filter(|m| m.start > matchend)
         else {
-            let text = restore(&self.s[bq..matchend]);
+            let text = self.restored(bq, matchend);
             let msg =
                 "Inline interpreted text or phrase reference start-string without end-string.";
             return self.problem(Level::Warning, msg, text, bq, matchend);
@@ -1038,7 +1050,7 @@ impl Inliner<'_, '_, '_> {
         let mut position = "prefix";
         if m.role.is_some() {
             if prefix_role.is_some() {
-                let text = restore(&self.s[rolestart..textend]);
+                let text = self.restored(rolestart, textend);
                 let msg = "Multiple roles in interpreted text (both prefix and suffix present; only one allowed).";
                 return self.problem(Level::Warning, msg, text, rolestart, textend);
             }
@@ -1047,25 +1059,25 @@ impl Inliner<'_, '_, '_> {
             role = Some(raw(&suffix[1..suffix.len().saturating_sub(1).max(1)]));
             position = "suffix";
         }
-        let escaped = raw(&self.s[matchend..m.start]);
         if self.s.get(textend - 1) == Some(&'_') {
             if role.is_some() {
-                let text = restore(&self.s[rolestart..textend]);
+                let text = self.restored(rolestart, textend);
                 let msg = format!(
                     "Mismatch: both interpreted text role {position} and reference suffix."
                 );
                 return self.problem(Level::Warning, &msg, text, rolestart, textend);
             }
             let anonymous = textend >= 2 && self.s[textend - 2] == '_';
-            let rawsource = restore(&self.s[bq..textend]);
-            let nodes = self.phrase_ref(&escaped, anonymous, &rawsource);
+            let rawsource = self.restored(bq, textend);
+            let nodes = self.phrase_ref(matchend, m.start, anonymous, &rawsource);
             return Outcome {
                 before_end: bq,
                 nodes,
                 next: textend,
             };
         }
-        let rawsource = restore(&self.s[rolestart..textend]);
+        let rawsource = self.restored(rolestart, textend);
+        let escaped = self.raw(matchend, m.start);
         let (nodes, msgs) = roles::interpreted(
             self.state,
             &rawsource,
@@ -1082,14 +1094,15 @@ impl Inliner<'_, '_, '_> {
     }
 
     /// `` `text <uri>`_ ``, `` `text <alias_>`_ `` or `` `name`_ ``.
-    fn phrase_ref(&mut self, escaped: &str, anonymous: bool, rawsource: &str) -> Vec<Node> {
-        let chars: Vec<char> = escaped.chars().collect();
+    /// The phrase is `s[a..b]`.
+    fn phrase_ref(&mut self, a: usize, b: usize, anonymous: bool, rawsource: &str) -> Vec<Node> {
+        let chars = self.s.get(a..b).unwrap_or_default();
         let mut target = None;
-        let (text, unescaped, alias) = match embedded_link(&chars) {
+        let (unescaped, alias) = match embedded_link(chars) {
             Some((start, open)) => {
                 let alias_text = &chars[open + 1..chars.len() - 1];
-                let raw_alias = restore(alias_text);
-                let underscore_escaped = raw_alias.ends_with("\\_");
+                // The restored alias ends with `\_`.
+                let underscore_escaped = matches!(alias_text, [.., '\0' | '\\', '_']);
                 let (kind, alias) = if alias_text.last() == Some(&'_')
                     && !(underscore_escaped || uri::match_start(alias_text, self.rules).is_some())
                 {
@@ -1099,19 +1112,19 @@ impl Inliner<'_, '_, '_> {
                     ("refuri", uri_alias(alias_text))
                 };
                 target = Some(Element::new(Kind::Target).with_attr(kind, alias.clone()));
-                let mut text = raw(&chars[..start]);
-                if text.is_empty() {
-                    text = alias.clone();
-                }
-                let unescaped = unescape(&text);
-                (text, unescaped, Some((kind, alias)))
+                let unescaped = if start == 0 {
+                    unescape(&alias)
+                } else {
+                    self.unescaped(a, a + start)
+                };
+                (unescaped, Some((kind, alias)))
             }
-            None => (escaped.to_owned(), unescape(escaped), None),
+            None => (self.unescaped(a, b), None),
         };
         let refname = normalize_name(&unescaped);
         let mut reference = Element::new(Kind::Reference)
             .with_attr("name", whitespace_normalize_name(&unescaped))
-            .with_text(unescape(&text));
+            .with_text(unescaped);
         let mut nodes = Vec::with_capacity(2);
         match (anonymous, alias, target) {
             (true, Some((kind, alias)), _) => reference.set(kind, alias),
@@ -1135,12 +1148,65 @@ impl Inliner<'_, '_, '_> {
 
     // --- implicit markup (standalone URIs) ---
 
+    /// The first position in `[a, b)` holding `c` (memchr on plain text).
+    fn find_char(&self, a: usize, b: usize, c: char) -> Option<usize> {
+        match self.plain_str(a, b) {
+            Some(t) => t.find(c).map(|d| a + d),
+            None => self
+                .s
+                .get(a..b)?
+                .iter()
+                .position(|&x| x == c)
+                .map(|d| a + d),
+        }
+    }
+
+    /// The first position in `[a, b)` whose character passes `pred`.
+    fn find(&self, a: usize, b: usize, pred: fn(char) -> bool) -> Option<usize> {
+        match self.plain_str(a, b) {
+            Some(t) => t.bytes().position(|x| pred(char::from(x))).map(|d| a + d),
+            None => self
+                .s
+                .get(a..b)?
+                .iter()
+                .position(|&x| pred(x))
+                .map(|d| a + d),
+        }
+    }
+
+    /// `s[a..b]` as text, when the text is plain (see `parse`):
+    /// it is its own raw, restored and unescaped form.
+    fn plain_str(&self, a: usize, b: usize) -> Option<&str> {
+        self.plain.and_then(|t| t.get(a..b))
+    }
+
+    /// `s[a..b]` with escape marks kept (as NULs).
+    fn raw(&self, a: usize, b: usize) -> String {
+        match self.plain_str(a, b) {
+            Some(t) => t.to_owned(),
+            None => raw(self.s.get(a..b).unwrap_or_default()),
+        }
+    }
+
+    /// `s[a..b]` with backslashes restored.
+    fn restored(&self, a: usize, b: usize) -> String {
+        match self.plain_str(a, b) {
+            Some(t) => t.to_owned(),
+            None => restore(self.s.get(a..b).unwrap_or_default()),
+        }
+    }
+
+    /// `s[a..b]` with escapes resolved.
+    fn unescaped(&self, a: usize, b: usize) -> String {
+        match self.plain_str(a, b) {
+            Some(t) => t.to_owned(),
+            None => unescape_chars(self.s.get(a..b).unwrap_or_default()),
+        }
+    }
+
     /// A text node of `s[a..b]`, escapes resolved.
     fn text_node(&self, a: usize, b: usize) -> Node {
-        match self.plain.and_then(|t| t.get(a..b)) {
-            Some(t) => Node::Text(t.to_owned()),
-            None => text_node(&self.s[a..b]),
-        }
+        Node::Text(self.unescaped(a, b))
     }
 
     /// `implicit_inline` on `s[a..b]`: Text, standalone URIs and (when
@@ -1413,6 +1479,15 @@ fn embedded_link(t: &[char]) -> Option<(usize, usize)> {
 
 /// An embedded URI: unescaped whitespace removed, emails get `mailto:`.
 fn uri_alias(alias: &[char]) -> String {
+    if !alias.iter().any(|&c| c == '\0' || is_space(c)) {
+        // Nothing to drop or unescape (and so no backslash either).
+        let mut out = String::with_capacity(alias.len() + 7);
+        if uri::is_email(alias) {
+            out.push_str("mailto:");
+        }
+        out.extend(alias);
+        return out;
+    }
     // split_escaped_whitespace, then drop whitespace inside each part.
     let mut parts: Vec<String> = vec![String::new()];
     let mut i = 0;
