@@ -93,10 +93,10 @@ fn byte_marks(b: u8) -> u8 {
     let escape = (b == b'\\') | (b == 0);
     let uri = (b == b':') | (b == b'@');
     let markup = (b == b'*') | (b == b'`') | (b == b'_') | (b == b'|') | (b == b'[');
-    u8::from(markup | escape | (b == b':')) * MARKUP_MARK
-        | u8::from(uri) * URI_MARK
-        | u8::from(escape) * ESCAPE_MARK
-        | (b >> 7) * NON_ASCII_MARK
+    (u8::from(markup | escape | (b == b':')) * MARKUP_MARK)
+        | (u8::from(uri) * URI_MARK)
+        | (u8::from(escape) * ESCAPE_MARK)
+        | ((b >> 7) * NON_ASCII_MARK)
 }
 
 /// Which kinds of significant bytes `text` holds (one pass, no early
