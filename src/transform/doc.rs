@@ -31,6 +31,31 @@ pub(crate) struct N {
     pub multiply_indirect: bool,
 }
 
+impl N {
+    fn new(
+        kind: Option<Kind>,
+        text: String,
+        attrs: Attrs,
+        line: Option<u32>,
+        parent: Option<Id>,
+    ) -> N {
+        N {
+            kind,
+            text,
+            attrs,
+            line,
+            parent,
+            last_parent: None,
+            children: Vec::new(),
+            resolved: false,
+            referenced: false,
+            expect_by_name: Vec::new(),
+            expect_by_id: Vec::new(),
+            multiply_indirect: false,
+        }
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct Doc {
     pub nodes: Vec<N>,
@@ -102,24 +127,40 @@ impl Doc {
 
     /// Imports an element tree (iteratively: no recursion on input depth).
     pub fn import(&mut self, el: Element, parent: Option<Id>) -> Id {
-        let root = self.push_element(el.kind, el.attrs, el.line, parent);
-        let mut stack = vec![(root, el.children.into_iter())];
+        let Element {
+            kind,
+            attrs,
+            children,
+            line,
+        } = el;
+        let root = self.push_element(kind, attrs, line, parent);
+        self.nodes[root].children.reserve_exact(children.len());
+        let mut stack = vec![(root, children.into_iter())];
         while let Some((pid, iter)) = stack.last_mut() {
             let pid = *pid;
+            let id = self.nodes.len();
             match iter.next() {
                 None => {
                     stack.pop();
+                    continue;
                 }
-                Some(Node::Text(t)) => {
-                    let id = self.new_text(t);
-                    self.append(pid, id);
+                Some(Node::Text(text)) => {
+                    self.nodes
+                        .push(N::new(None, text, Attrs::default(), None, Some(pid)))
                 }
                 Some(Node::Element(e)) => {
-                    let id = self.push_element(e.kind, e.attrs, e.line, Some(pid));
-                    self.nodes[pid].children.push(id);
-                    stack.push((id, e.children.into_iter()));
+                    let Element {
+                        kind,
+                        attrs,
+                        children,
+                        line,
+                    } = *e;
+                    self.push_element(kind, attrs, line, Some(pid));
+                    self.nodes[id].children.reserve_exact(children.len());
+                    stack.push((id, children.into_iter()));
                 }
             }
+            self.nodes[pid].children.push(id);
         }
         self.touch();
         root
@@ -133,20 +174,8 @@ impl Doc {
         parent: Option<Id>,
     ) -> Id {
         self.count_made(kind);
-        self.nodes.push(N {
-            kind: Some(kind),
-            text: String::new(),
-            attrs,
-            line,
-            parent,
-            last_parent: None,
-            children: Vec::new(),
-            resolved: false,
-            referenced: false,
-            expect_by_name: Vec::new(),
-            expect_by_id: Vec::new(),
-            multiply_indirect: false,
-        });
+        self.nodes
+            .push(N::new(Some(kind), String::new(), attrs, line, parent));
         self.nodes.len() - 1
     }
 
@@ -278,6 +307,17 @@ impl Doc {
     }
 
     fn register_refs(&mut self, id: Id, kind: Kind) {
+        if !matches!(
+            kind,
+            Kind::Reference
+                | Kind::FootnoteReference
+                | Kind::CitationReference
+                | Kind::Target
+                | Kind::Footnote
+                | Kind::Citation
+        ) {
+            return;
+        }
         let n = &self.nodes[id];
         let refname = n.attrs.other.get("refname").cloned();
         let refid = n.attrs.other.get("refid").cloned();
@@ -373,10 +413,8 @@ impl Doc {
     }
 
     pub fn new_text(&mut self, text: impl Into<String>) -> Id {
-        self.nodes.push(N {
-            text: text.into(),
-            ..N::default()
-        });
+        self.nodes
+            .push(N::new(None, text.into(), Attrs::default(), None, None));
         self.nodes.len() - 1
     }
 
@@ -482,7 +520,9 @@ impl Doc {
             if let Some(list) = node.kind.and_then(|k| index.get_mut(k as usize)) {
                 list.push(id);
             }
-            stack.extend(node.children.iter().rev());
+            // Text nodes have no kind and no children: not worth a visit.
+            let elements = node.children.iter().rev();
+            stack.extend(elements.filter(|&&c| self.nodes[c].kind.is_some()));
         }
         index
     }
