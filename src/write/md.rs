@@ -136,7 +136,7 @@ pub fn write(
     lines.extend(w.note_lines.iter().map(|&(i, l)| (i + events.len(), l)));
     lines.sort_by_key(|&(i, _)| i);
     events.append(&mut w.notes);
-    let body = render(&events, &lines, w.diags);
+    let (body, line_flags) = render(&events, &lines, w.diags);
     let body = if w.note_refs.is_empty() {
         body
     } else {
@@ -152,7 +152,12 @@ pub fn write(
     } else {
         put_shortcodes(&body, &w.shortcodes)
     };
-    out.push_str(tidy(body).trim_start_matches('\n'));
+    let body = match line_flags {
+        // The transforms above keep lines: what the serialiser knew holds.
+        Some(flags) if flags.len() == body.matches('\n').count() + 1 => tidy_known(body, &flags),
+        _ => tidy(body),
+    };
+    out.push_str(body.trim_start_matches('\n'));
     finish(out)
 }
 
@@ -338,16 +343,26 @@ fn crate_only() -> bool {
 
 /// Serialises events; a block the serialiser rejects becomes raw HTML.
 /// `lines`: (event index, source line) of blocks, sorted by index.
+/// Also per output line what `tidy` needs, when known without a parse.
 fn render(
     events: &[Event<'static>],
     lines: &[(usize, u32)],
     diags: &mut Vec<Diagnostic>,
-) -> String {
+) -> (String, Option<Vec<u8>>) {
     if !crate_only()
         && let Some(out) = direct::render(events)
     {
         return out;
     }
+    (render_crate(events, lines, diags), None)
+}
+
+/// `render` by the crate alone.
+fn render_crate(
+    events: &[Event<'static>],
+    lines: &[(usize, u32)],
+    diags: &mut Vec<Diagnostic>,
+) -> String {
     let mut out = String::new();
     if pulldown_cmark_to_cmark::cmark_with_options(
         events.iter(),
@@ -463,23 +478,45 @@ fn tidy(md: String) -> String {
         while breaks.get(bi).is_some_and(|&b| b < start) {
             bi += 1;
         }
-        let mut text = line.trim_end_matches(['\n', ' ', '\t']);
-        if text.starts_with(" >") {
-            text = &text[1..];
-        }
-        // A quote's opening line left empty by the serialiser.
-        if text == ">" && (out.trim_end_matches('\n').is_empty() || out.ends_with("\n\n")) {
-            continue;
-        }
-        out.push_str(text);
-        if breaks.get(bi).is_some_and(|&b| b < end) {
-            out.push('\\');
-        }
-        if line.ends_with('\n') {
-            out.push('\n');
-        }
+        tidy_line(&mut out, line, breaks.get(bi).is_some_and(|&b| b < end));
     }
     out
+}
+
+/// `tidy` with the code lines and hard breaks known from serialising
+/// (`direct::LINE_KEEP`, `direct::LINE_BREAK`, one flag per line).
+fn tidy_known(md: String, flags: &[u8]) -> String {
+    if !needs_tidy(&md) {
+        return md;
+    }
+    let mut out = String::with_capacity(md.len());
+    for (line, &flag) in md.split_inclusive('\n').zip(flags) {
+        if flag & direct::LINE_KEEP != 0 {
+            out.push_str(line);
+            continue;
+        }
+        tidy_line(&mut out, line, flag & direct::LINE_BREAK != 0);
+    }
+    out
+}
+
+/// One line outside code and HTML blocks, as `tidy` writes it.
+fn tidy_line(out: &mut String, line: &str, hard_break: bool) {
+    let mut text = line.trim_end_matches(['\n', ' ', '\t']);
+    if text.starts_with(" >") {
+        text = &text[1..];
+    }
+    // A quote's opening line left empty by the serialiser.
+    if text == ">" && (out.trim_end_matches('\n').is_empty() || out.ends_with("\n\n")) {
+        return;
+    }
+    out.push_str(text);
+    if hard_break {
+        out.push('\\');
+    }
+    if line.ends_with('\n') {
+        out.push('\n');
+    }
 }
 
 /// Whether `tidy` could change any line: one with trailing whitespace
@@ -3003,7 +3040,7 @@ mod tests {
         ];
         events.extend(item);
         let mut diags = Vec::new();
-        let out = render(&events, &[(0, 1), (3, 3), (5, 3), (10, 4)], &mut diags);
+        let (out, _) = render(&events, &[(0, 1), (3, 3), (5, 3), (10, 4)], &mut diags);
         assert!(out.starts_with("a\n\n<ul>"), "{out}");
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].line, Some(3), "{diags:?}");

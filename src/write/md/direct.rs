@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 /// The crate's serialisation of `events`, or `None` when a run fails or
 /// needs document-wide state (a list placeholder label): the caller then
 /// serialises the whole document with the crate.
-pub(super) fn render(events: &[Event<'static>]) -> Option<String> {
+pub(super) fn render(events: &[Event<'static>]) -> Option<(String, Option<Vec<u8>>)> {
     let mut out = String::new();
     let mut mini = Mini::new();
     mini.out.text.reserve(events.len() * 24);
@@ -28,6 +28,16 @@ pub(super) fn render(events: &[Event<'static>]) -> Option<String> {
     for range in top_blocks(events) {
         let block = events.get(range.clone())?;
         let is_list = matches!(block.first(), Some(Event::Start(Tag::List(_))));
+        // The crate then holds all the rest for one label: left to it.
+        if !matches!(
+            block.first(),
+            Some(Event::Start(
+                Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_)
+            ))
+        ) && needs_list_placeholder(block)
+        {
+            return None;
+        }
         let try_direct = match (run, prev) {
             (None, _) => true,
             // Cut a crate run only where its state is neutral.
@@ -49,6 +59,7 @@ pub(super) fn render(events: &[Event<'static>]) -> Option<String> {
             let from = mini.out.text.len();
             let ok = mini.block(block)
                 && (!has_delimiters(block)
+                    || checked_safe(mini.out.text.get(from..).unwrap_or(""), block)
                     || round_trips(mini.out.text.get(from..).unwrap_or(""), block));
             if !ok {
                 // A crate run starts here: the renderer's state must be what
@@ -64,25 +75,23 @@ pub(super) fn render(events: &[Event<'static>]) -> Option<String> {
         }
         prev = Some(block);
     }
-    if out.is_empty() {
+    let mut lines = None;
+    if out.is_empty() && run.is_none() && mini.tidy_ok && !mini.pending_break {
         out = std::mem::take(&mut mini.out.text);
+        let mut flags = std::mem::take(&mut mini.out.lines);
+        flags.push(mini.out.cur);
+        lines = Some(flags);
     } else {
         out.push_str(&mini.out.text);
     }
     if let Some(start) = run {
         crate_run(events.get(start..)?, start > 0, &mut out)?;
     }
-    Some(out)
+    Some((out, lines))
 }
 
 /// Serialises `events` with a fresh crate serialiser and appends them.
 fn crate_run(events: &[Event<'static>], started: bool, out: &mut String) -> Option<()> {
-    if top_blocks(events)
-        .into_iter()
-        .any(|r| events.get(r).is_some_and(needs_list_placeholder))
-    {
-        return None;
-    }
     let mut part = String::new();
     pulldown_cmark_to_cmark::cmark_with_options(
         events.iter(),
@@ -141,6 +150,9 @@ fn neutral_end(block: &[Event<'static>]) -> bool {
 struct Saved {
     line_start: bool,
     newlines: usize,
+    lines: usize,
+    cur: u8,
+    tidy_ok: bool,
     separator: usize,
     last: Last,
     last_list: Option<(usize, bool, char)>,
@@ -155,7 +167,19 @@ struct Out {
     line_start: bool,
     /// Newlines ending the text (the crate's separator counts them).
     newlines: usize,
+    /// What `tidy` needs per line (see `LINE_KEEP`), one entry per
+    /// finished line.
+    lines: Vec<u8>,
+    /// Flags of the line being written.
+    cur: u8,
+    /// Inside a fenced code block's content.
+    in_fence: bool,
 }
+
+/// A line inside a code block (after its opening fence): `tidy` keeps it.
+pub(super) const LINE_KEEP: u8 = 1;
+/// A line ending in a hard break spelled with spaces.
+pub(super) const LINE_BREAK: u8 = 2;
 
 impl Out {
     fn write(&mut self, s: &str) {
@@ -170,6 +194,8 @@ impl Out {
             }
             if self.line_start {
                 self.newlines += 1;
+                self.lines.push(self.cur);
+                self.cur = if self.in_fence { LINE_KEEP } else { 0 };
             }
         }
     }
@@ -251,6 +277,10 @@ struct Mini {
     open_html: bool,
     /// The line that closes a quote in a list item before tight content.
     quote_end: Option<String>,
+    /// Whether `out.lines` tells `tidy` all it would parse for.
+    tidy_ok: bool,
+    /// A hard break was written: text must follow on the next line.
+    pending_break: bool,
 }
 
 impl Mini {
@@ -261,6 +291,9 @@ impl Mini {
                 prefix: String::new(),
                 line_start: true,
                 newlines: 0,
+                lines: Vec::new(),
+                cur: 0,
+                in_fence: false,
             },
             frames: Vec::new(),
             separator: 0,
@@ -268,6 +301,8 @@ impl Mini {
             last_list: None,
             open_html: false,
             quote_end: None,
+            tidy_ok: true,
+            pending_break: false,
         }
     }
 
@@ -275,6 +310,9 @@ impl Mini {
         Saved {
             line_start: self.out.line_start,
             newlines: self.out.newlines,
+            lines: self.out.lines.len(),
+            cur: self.out.cur,
+            tidy_ok: self.tidy_ok,
             separator: self.separator,
             last: self.last,
             last_list: self.last_list,
@@ -289,6 +327,11 @@ impl Mini {
         self.frames.clear();
         self.out.line_start = s.line_start;
         self.out.newlines = s.newlines;
+        self.out.lines.truncate(s.lines);
+        self.out.cur = s.cur;
+        self.out.in_fence = false;
+        self.tidy_ok = s.tidy_ok;
+        self.pending_break = false;
         self.separator = s.separator;
         self.last = s.last;
         self.last_list = s.last_list;
@@ -299,6 +342,8 @@ impl Mini {
     /// The state after a top-level block the crate wrote (a neutral one,
     /// see the module doc) ending `written`.
     fn resume(&mut self, written: &str) {
+        // The crate's lines are not tracked: `tidy` parses.
+        self.tidy_ok = false;
         self.out.line_start = true;
         self.out.newlines = written.len() - written.trim_end_matches('\n').len();
         self.separator = 2;
@@ -313,6 +358,12 @@ impl Mini {
         self.frames.clear();
         let mut i = 0;
         while let Some(ev) = block.get(i) {
+            if self.pending_break {
+                // A break's line joins the next only before plain text.
+                self.pending_break = false;
+                let text = matches!(ev, Event::Text(t) | Event::Code(t) if !t.is_empty());
+                self.tidy_ok &= text;
+            }
             self.before(ev);
             let previous = std::mem::replace(&mut self.last, Last::Other);
             match ev {
@@ -354,15 +405,25 @@ impl Mini {
                 }
                 Event::Html(h) => self.out.write(h),
                 Event::InlineHtml(h) => {
+                    // At a line start it may open an HTML block.
+                    let len = self.out.text.len();
+                    self.tidy_ok &= !h.contains('\n')
+                        && !self.out.line_start
+                        && self.frames.last().is_none_or(|f| f.start != len);
                     self.out.write(h);
                     self.last = Last::Inline;
                 }
                 Event::SoftBreak => {
+                    if !self.out.line_start && self.out.text.ends_with("  ") {
+                        self.hard_break_line();
+                    }
                     self.out.write("\n");
                     self.last = Last::Inline;
                 }
                 Event::HardBreak => {
-                    self.out.write("  \n");
+                    self.out.write("  ");
+                    self.hard_break_line();
+                    self.out.write("\n");
                     self.last = Last::Inline;
                 }
                 Event::Rule => {
@@ -404,6 +465,12 @@ impl Mini {
             i += 1;
         }
         self.frames.is_empty()
+    }
+
+    /// The current line ends in a hard break (two spaces).
+    fn hard_break_line(&mut self) {
+        self.out.cur |= LINE_BREAK;
+        self.pending_break = true;
     }
 
     fn set_prefix(&mut self) {
@@ -693,12 +760,24 @@ impl Mini {
                 }
                 line.push('\n');
                 self.out.write(&line);
+                self.out.in_fence = true;
+                self.out.cur = LINE_KEEP;
                 self.push(TagEnd::CodeBlock, 0, Content::Fence(token, fence));
             }
             Tag::HtmlBlock => {
                 let body = block_body(block, i);
                 let blank_terminated = html_block_needs_blank(body);
                 let open = !blank_terminated && !html_closed(body);
+                // Its lines are copied; ones `tidy` would touch need a parse.
+                self.tidy_ok &= !open
+                    && !self
+                        .frames
+                        .iter()
+                        .any(|f| matches!(f.content, Content::Quote))
+                    && body.iter().all(|e| match e {
+                        Event::Html(h) => tidy_free_html(h),
+                        _ => true,
+                    });
                 self.push(
                     TagEnd::HtmlBlock,
                     0,
@@ -757,6 +836,9 @@ impl Mini {
         match (end, frame.content) {
             (TagEnd::Paragraph | TagEnd::Heading(_), _) => self.separator = 2,
             (TagEnd::CodeBlock, Content::Fence(token, n)) => {
+                self.out.in_fence = false;
+                // The code runs on: `tidy` must find where it ends.
+                self.tidy_ok &= self.out.newlines != 0;
                 // Code not ending in a newline runs to the end: no fence.
                 if self.out.newlines != 0 {
                     let fence: String = std::iter::repeat_n(token, n).collect();
@@ -848,6 +930,7 @@ impl Mini {
     }
 
     fn code(&mut self, text: &str) {
+        self.tidy_ok &= !text.contains('\n');
         let mut s = String::with_capacity(text.len() + 4);
         if text.chars().all(|c| c == ' ') {
             s.push('`');
@@ -869,6 +952,7 @@ impl Mini {
     }
 
     fn math(&mut self, fence: &str, text: &str) {
+        self.tidy_ok &= !text.contains('\n');
         self.out.inline(fence);
         self.out.write(text);
         self.out.inline(fence);
@@ -1001,6 +1085,13 @@ fn escape_into(out: &mut String, text: &str, cx: Context) {
     out.push_str(text.get(run..).unwrap_or(""));
 }
 
+/// HTML whose lines `tidy` leaves alone: none blank or ending in spaces.
+fn tidy_free_html(html: &str) -> bool {
+    let body = html.strip_suffix('\n').unwrap_or(html);
+    body.split('\n')
+        .all(|l| !l.trim().is_empty() && !l.ends_with([' ', '\t']))
+}
+
 /// The events inside the block started at `i` (up to its end).
 fn block_body<'e>(block: &'e [Event<'static>], i: usize) -> &'e [Event<'static>] {
     let mut depth = 0usize;
@@ -1081,6 +1172,214 @@ fn has_delimiters(body: &[Event<'static>]) -> bool {
                 | Event::DisplayMath(_)
         )
     })
+}
+
+/// Whether the crate's re-parse check would pass, known without parsing:
+/// the block holds only paragraphs, headings, plain lists and inline
+/// markup whose spelling cannot be misread (emphasis between letters or
+/// digits, plain link targets, no spaces at line ends). False means
+/// "parse to find out", never "fails".
+fn surely_round_trips(block: &[Event<'static>]) -> bool {
+    let mut in_link = false;
+    for (i, ev) in block.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|j| block.get(j));
+        let next = block.get(i + 1);
+        let ok = match ev {
+            Event::Start(Tag::Paragraph | Tag::Heading { .. })
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::List(_) | TagEnd::Item) => {
+                true
+            }
+            Event::Start(Tag::List(_)) => list_safe(block.get(i + 1..).unwrap_or_default()),
+            Event::Start(Tag::Item) => matches!(
+                next,
+                Some(Event::Start(Tag::Paragraph) | Event::Text(_) | Event::Code(_))
+                    | Some(Event::Start(Tag::Emphasis | Tag::Strong | Tag::Link { .. }))
+            ),
+            Event::Text(t) => text_safe(t, next),
+            Event::Code(t) => !t.is_empty() && !t.contains(['\n', '\r']),
+            Event::SoftBreak | Event::HardBreak => {
+                matches!(
+                    prev,
+                    Some(Event::Text(_) | Event::Code(_) | Event::InlineHtml(_))
+                        | Some(Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link))
+                ) && matches!(
+                    next,
+                    Some(Event::Text(_) | Event::Code(_) | Event::InlineHtml(_))
+                        | Some(Event::Start(Tag::Emphasis | Tag::Strong | Tag::Link { .. }))
+                )
+            }
+            Event::InlineHtml(h) => {
+                is_note_ref(h)
+                    && !matches!(
+                        prev,
+                        None | Some(Event::Start(
+                            Tag::Paragraph | Tag::Item | Tag::Heading { .. }
+                        ))
+                    )
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong) => {
+                matches!(next, Some(Event::Text(t)) if t.chars().next().is_some_and(char::is_alphanumeric))
+                    && match prev {
+                        Some(Event::Text(t)) => !t.ends_with(['*', '_', '~', '\\']),
+                        Some(Event::End(TagEnd::Emphasis | TagEnd::Strong)) => false,
+                        _ => true,
+                    }
+            }
+            Event::End(TagEnd::Emphasis | TagEnd::Strong) => {
+                matches!(prev, Some(Event::Text(t)) if t.chars().next_back().is_some_and(char::is_alphanumeric))
+                    && match next {
+                        Some(Event::Text(t)) => !t.starts_with(['*', '_', '~', '\\']),
+                        Some(Event::Start(Tag::Emphasis | Tag::Strong)) => false,
+                        _ => true,
+                    }
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                title,
+                ..
+            }) if !in_link => {
+                in_link = true;
+                title.is_empty() && plain_dest(dest_url)
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url,
+                ..
+            }) if !in_link => {
+                in_link = true;
+                (dest_url.starts_with("http://") || dest_url.starts_with("https://"))
+                    && plain_dest(dest_url)
+                    && matches!(next, Some(Event::Text(t)) if t == dest_url)
+                    && matches!(block.get(i + 2), Some(Event::End(TagEnd::Link)))
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = false;
+                true
+            }
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// A link target written bare that parses back to itself.
+fn plain_dest(dest: &str) -> bool {
+    !dest.is_empty()
+        && dest.bytes().all(|b| {
+            b > b' ' && b != 0x7f && !matches!(b, b'(' | b')' | b'<' | b'>' | b'\\' | b'&')
+        })
+}
+
+/// The stand-in for a footnote reference (inline HTML that parses back).
+fn is_note_ref(html: &str) -> bool {
+    html.strip_prefix(super::NOTE_REF)
+        .and_then(|rest| rest.strip_suffix("/>"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Text whose ends a parser keeps: no spaces before a line or block end.
+fn text_safe(text: &str, next: Option<&Event<'static>>) -> bool {
+    if text.is_empty() {
+        return false;
+    }
+    match next {
+        Some(Event::Text(_)) => true,
+        Some(
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item),
+        )
+        | None => !text.ends_with([' ', '\t']),
+        _ => true,
+    }
+}
+
+/// A list (its events after the start) whose items are all inline
+/// content (tight) or all paragraphs (loose), nested lists last; the
+/// crate's spacing then makes the parser see the same tightness.
+fn list_safe(body: &[Event<'static>]) -> bool {
+    let mut depth = 0usize;
+    // Per item: (inline seen, paragraph seen, nested list closed).
+    let (mut inline, mut para, mut nested) = (false, false, false);
+    let (mut any_inline, mut any_para) = (false, false);
+    for e in body {
+        match e {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    if !matches!(tag, Tag::Item) {
+                        return false;
+                    }
+                    (inline, para, nested) = (false, false, false);
+                } else if depth == 1 {
+                    if nested {
+                        return false; // Content after a nested list.
+                    }
+                    match tag {
+                        Tag::Paragraph => para = true,
+                        Tag::List(start) => {
+                            // Only a list at 1 interrupts a tight item's text.
+                            if !para && start.is_some_and(|n| n != 1) {
+                                return false;
+                            }
+                            if !(inline || para) {
+                                return false;
+                            }
+                        }
+                        t if !is_block(t.to_end()) => inline = true,
+                        _ => return false,
+                    }
+                }
+                if let Tag::List(Some(n)) = tag
+                    && *n > 999_999_000
+                {
+                    return false;
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                if depth == 0 {
+                    return !(any_inline && any_para) && (any_inline || any_para);
+                }
+                depth -= 1;
+                if depth == 1 && matches!(e, Event::End(TagEnd::List(_))) {
+                    nested = true;
+                }
+                if depth == 0 {
+                    if inline && para {
+                        return false;
+                    }
+                    any_inline |= inline;
+                    any_para |= para;
+                }
+            }
+            Event::Rule => return false,
+            _ if depth == 1 => {
+                if nested {
+                    return false;
+                }
+                inline = true;
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `surely_round_trips`, which tests confirm by parsing.
+fn checked_safe(md: &str, block: &[Event<'static>]) -> bool {
+    let sure = surely_round_trips(block);
+    #[cfg(test)]
+    assert!(
+        !sure || round_trips(md, block),
+        "not round-tripping:\n{md}\n{block:?}"
+    );
+    #[cfg(not(test))]
+    let _ = md;
+    sure
 }
 
 /// The crate's check of a block with delimiters: its output parses back
@@ -1329,6 +1628,90 @@ mod tests {
         let out = write(&conv.document, &conv.meta, opts, &mut Vec::new());
         CRATE_ONLY.with(|c| c.set(false));
         out
+    }
+
+    /// Pseudo-random trees (any kind under any kind, prose-like and tricky
+    /// text) give the crate's bytes too.
+    #[test]
+    fn random_trees_same_bytes() {
+        use crate::doctree::{Element, Kind, Node};
+        const KINDS: [Kind; 16] = [
+            Kind::Paragraph,
+            Kind::Emphasis,
+            Kind::Strong,
+            Kind::Literal,
+            Kind::Reference,
+            Kind::BulletList,
+            Kind::EnumeratedList,
+            Kind::ListItem,
+            Kind::Section,
+            Kind::Title,
+            Kind::BlockQuote,
+            Kind::Note,
+            Kind::FootnoteReference,
+            Kind::LiteralBlock,
+            Kind::Raw,
+            Kind::Footnote,
+        ];
+        const TEXTS: [&str; 14] = [
+            "word",
+            "two words",
+            "a.",
+            " *b_ ",
+            "\n",
+            "Ж<i>",
+            "`",
+            "1. x\n# y",
+            "|",
+            "  ",
+            "x\ny",
+            "- z",
+            "end  ",
+            "(p)",
+        ];
+        let mut seed = 0x9e37_79b9_u64;
+        let mut next = move |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        fn build(next: &mut impl FnMut(usize) -> usize, depth: usize) -> Element {
+            let mut e = Element::new(KINDS[next(KINDS.len())]);
+            for (k, v) in [
+                ("refuri", "http://u.v/w"),
+                ("refid", "f"),
+                ("format", "html"),
+            ] {
+                if next(3) == 0 {
+                    e.set(k, v);
+                }
+            }
+            if next(4) == 0 {
+                e.attrs.ids.push("f".into());
+            }
+            for _ in 0..next(5) {
+                if depth == 0 || next(3) == 0 {
+                    e.push(Node::Text(TEXTS[next(TEXTS.len())].into()));
+                } else {
+                    e.push(build(next, depth - 1));
+                }
+            }
+            e
+        }
+        let meta = crate::source::Metadata::default();
+        for n in 0..3000 {
+            let mut d = Element::new(Kind::Document);
+            for _ in 0..=next(3) {
+                d.push(build(&mut next, 4));
+            }
+            let opts = Options::default();
+            CRATE_ONLY.with(|c| c.set(true));
+            let slow = write(&d, &meta, &opts, &mut Vec::new());
+            CRATE_ONLY.with(|c| c.set(false));
+            let fast = write(&d, &meta, &opts, &mut Vec::new());
+            assert_eq!(fast, slow, "tree {n}: {}", d.pformat());
+        }
     }
 
     /// The direct serialiser writes exactly the crate's bytes.
