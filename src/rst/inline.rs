@@ -360,13 +360,49 @@ fn to_parent(mut msg: Element) -> Element {
 /// Links a `problematic` node to its system message, as docutils'
 /// `Inliner.problematic`.
 fn problematic(state: &mut DocState, text: &str, msg: &mut Element) -> Node {
-    let msgid = state.set_id(msg);
+    let msgid = set_id(state, msg);
     let mut prb = Element::new(Kind::Problematic)
         .with_attr("refid", msgid)
-        .with_text(text);
-    let prbid = state.set_id(&mut prb);
-    msg.attrs.backrefs.push(prbid);
+        .with_only_text(text);
+    let prbid = set_id(state, &mut prb);
+    if msg.attrs.backrefs.is_empty() {
+        msg.attrs.backrefs = vec![prbid];
+    } else {
+        msg.attrs.backrefs.push(prbid);
+    }
     prb.into()
+}
+
+/// `state.set_id`, leaving room for just the one id it adds (a push onto
+/// an empty vector reserves four): unclosed markup makes a message and a
+/// `problematic` node per start-string, so this adds up.
+fn set_id(state: &mut DocState, el: &mut Element) -> String {
+    if el.attrs.ids.is_empty() {
+        el.attrs.ids.reserve_exact(1);
+    }
+    state.set_id(el)
+}
+
+/// Builders for elements with one child, sized exactly: `with_text` and
+/// `with_child` push, and a first push reserves room for four nodes.
+trait OnlyChild {
+    fn with_only_text(self, text: impl Into<String>) -> Element;
+    fn with_only_child(self, child: impl Into<Node>) -> Element;
+}
+
+impl OnlyChild for Element {
+    fn with_only_text(self, text: impl Into<String>) -> Element {
+        self.with_only_child(Node::Text(text.into()))
+    }
+
+    fn with_only_child(mut self, child: impl Into<Node>) -> Element {
+        if self.children.is_empty() {
+            self.children = vec![child.into()];
+            self
+        } else {
+            self.with_child(child)
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -920,9 +956,9 @@ impl Inliner<'_, '_, '_> {
         };
         let mut el = Element::new(class);
         let node = match kind {
-            StartKind::Emphasis | StartKind::Strong | StartKind::Literal => el.with_text(text),
+            StartKind::Emphasis | StartKind::Strong | StartKind::Literal => el.with_only_text(text),
             StartKind::Target => {
-                el = el.with_text(text.clone());
+                el = el.with_only_text(text.clone());
                 el.attrs.names.push(normalize_name(&text));
                 if let Some(msg) = self.state.note_explicit_target(&mut el) {
                     self.messages.push(to_parent(msg));
@@ -930,7 +966,7 @@ impl Inliner<'_, '_, '_> {
                 el
             }
             StartKind::Substitution => {
-                el = el.with_text(text.clone());
+                el = el.with_only_text(text.clone());
                 el.set("refname", whitespace_normalize_name(&text));
                 let endstring = &self.s[m.start..m.group_end];
                 match endstring.len() {
@@ -944,7 +980,7 @@ impl Inliner<'_, '_, '_> {
                         }
                         // the transforms quote it if the target is unknown
                         r.set(".rawsource", self.restored(start, m.group_end));
-                        r.with_child(el)
+                        r.with_only_child(el)
                     }
                 }
             }
@@ -965,7 +1001,7 @@ impl Inliner<'_, '_, '_> {
         } else {
             r.set("refname", normalize_name(&name));
         }
-        let r = r.with_text(name);
+        let r = r.with_only_text(name);
         Outcome {
             before_end: start,
             nodes: vec![r.into()],
@@ -985,10 +1021,10 @@ impl Inliner<'_, '_, '_> {
         let mut el = match label {
             FootnoteLabel::Citation => Element::new(Kind::CitationReference)
                 .with_attr("refname", refname)
-                .with_text(text),
+                .with_only_text(text),
             FootnoteLabel::Number => Element::new(Kind::FootnoteReference)
                 .with_attr("refname", refname)
-                .with_text(text),
+                .with_only_text(text),
             FootnoteLabel::Auto => {
                 let mut el = Element::new(Kind::FootnoteReference).with_attr("auto", "1");
                 if let Some(name) = refname.strip_prefix('#').filter(|n| !n.is_empty()) {
@@ -998,7 +1034,7 @@ impl Inliner<'_, '_, '_> {
             }
             FootnoteLabel::Symbol => Element::new(Kind::FootnoteReference).with_attr("auto", "*"),
         };
-        self.state.set_id(&mut el);
+        set_id(self.state, &mut el);
         Outcome {
             before_end: start,
             nodes: vec![el.into()],
@@ -1124,7 +1160,7 @@ impl Inliner<'_, '_, '_> {
         let refname = normalize_name(&unescaped);
         let mut reference = Element::new(Kind::Reference)
             .with_attr("name", whitespace_normalize_name(&unescaped))
-            .with_text(unescaped);
+            .with_only_text(unescaped);
         let mut nodes = Vec::with_capacity(2);
         match (anonymous, alias, target) {
             (true, Some((kind, alias)), _) => reference.set(kind, alias),
@@ -1316,7 +1352,7 @@ impl Inliner<'_, '_, '_> {
         }
         let r = Element::new(Kind::Reference)
             .with_attr("refuri", refuri)
-            .with_text(unescape_chars(whole));
+            .with_only_text(unescape_chars(whole));
         Some(r.into())
     }
 }
@@ -1431,7 +1467,7 @@ fn pep_node(whole: &[char]) -> Node {
             "refuri",
             format!("https://peps.python.org/pep-{}", py_number(digits, 4)),
         )
-        .with_text(unescape_chars(whole))
+        .with_only_text(unescape_chars(whole))
         .into()
 }
 
@@ -1439,7 +1475,7 @@ fn rfc_node(whole: &[char]) -> Node {
     let n = py_number(trailing_digits(whole), 0);
     Element::new(Kind::Reference)
         .with_attr("refuri", format!("https://tools.ietf.org/html/rfc{n}.html"))
-        .with_text(unescape_chars(whole))
+        .with_only_text(unescape_chars(whole))
         .into()
 }
 

@@ -3,7 +3,7 @@
 //! role, and the role functions.
 
 use super::lang::LANGUAGE_ROLES;
-use super::{is_space, problematic, unescape};
+use super::{OnlyChild, is_space, problematic, unescape};
 use crate::doctree::{Element, Kind, Level, Node};
 use crate::rst::state::DocState;
 use std::collections::HashMap;
@@ -315,7 +315,7 @@ fn nikola_doc(text: &str) -> Element {
     Element::new(Kind::Reference)
         .with_attr("refuri", format!("link://slug/{slug}"))
         .with_attr(".doc", slug)
-        .with_text(title)
+        .with_only_text(title)
 }
 
 fn with_classes(mut el: Element, classes: &[String]) -> Element {
@@ -332,9 +332,9 @@ fn apply(
     line: u32,
 ) -> (Vec<Node>, Vec<Element>) {
     let el = match def.base {
-        Base::Generic(kind) => Element::new(kind).with_text(unescape(text)),
-        Base::Custom => Element::new(Kind::Inline).with_text(unescape(text)),
-        Base::Math => Element::new(Kind::Math).with_text(text.replace('\0', "\\")),
+        Base::Generic(kind) => Element::new(kind).with_only_text(unescape(text)),
+        Base::Custom => Element::new(Kind::Inline).with_only_text(unescape(text)),
+        Base::Math => Element::new(Kind::Math).with_only_text(text.replace('\0', "\\")),
         Base::NikolaDoc => nikola_doc(&unescape(text)),
         Base::Unimplemented => {
             let msg = format!("Interpreted text role \"{role}\" not implemented.");
@@ -343,7 +343,7 @@ fn apply(
         Base::Pep => match pep_number(&unescape(text)) {
             Some(n) => Element::new(Kind::Reference)
                 .with_attr("refuri", format!("https://peps.python.org/pep-{n:04}"))
-                .with_text(format!("PEP {}", unescape(text))),
+                .with_only_text(format!("PEP {}", unescape(text))),
             None => {
                 let msg = format!(
                     "PEP number must be a number from 0 to 9999; \"{}\" is invalid.",
@@ -367,7 +367,7 @@ fn apply(
                     }
                     Element::new(Kind::Reference)
                         .with_attr("refuri", uri)
-                        .with_text(format!("RFC {n}"))
+                        .with_only_text(format!("RFC {n}"))
                 }
                 None => {
                     let msg = format!(
@@ -396,7 +396,7 @@ fn apply(
             let mut el = Element::new(Kind::Raw)
                 .with_attr("format", format.clone())
                 .with_attr("xml:space", "preserve")
-                .with_text(text.replace('\0', "\\"))
+                .with_only_text(text.replace('\0', "\\"))
                 .with_line(line);
             el.attrs.classes.extend(def.classes.iter().cloned());
             return (vec![el.into()], vec![]);
@@ -425,7 +425,7 @@ fn code(def: &RoleDef, role: &str, text: &str) -> Element {
     if !language.is_empty() && !classes.contains(&language) {
         classes.push(language);
     }
-    let mut el = Element::new(Kind::Literal).with_text(text.replace('\0', "\\"));
+    let mut el = Element::new(Kind::Literal).with_only_text(text.replace('\0', "\\"));
     el.attrs.classes = classes;
     el
 }
