@@ -87,6 +87,15 @@ fn rst_long_lines() -> Options {
     opts
 }
 
+/// Plain reST with the substitution expansion budget scaled like the
+/// inputs, so that the small debug run meets the budget as the full-size
+/// run does (below it, a chain's tree is quadratic, as in docutils).
+fn rst_scaled_budget() -> Options {
+    let mut opts = rst();
+    opts.transform.expansion_budget = scaled(opts.transform.expansion_budget);
+    opts
+}
+
 /// `convert_all` for either input kind; a post whose header does not read
 /// is an error value, and nothing is written for it.
 fn convert_with(name: &str, text: String, opts: Options) -> Run {
@@ -531,20 +540,26 @@ fn duplicate_targets_20000() {
 /// exhausted the machine); bounded since e52bf24 by the expansion budget.
 /// Below the budget the tree itself is quadratic, as in docutils: each
 /// definition holds the expansion of the rest of the chain (312 links:
-/// 11 KB in, 1.4 MB of pseudo-XML out, 57 times the 39-link output), so
-/// the debug run measures time per output node (about 30x). Each node is
-/// visited once (copying and measuring are one walk); the release run is
-/// bounded by the budget (about 2x).
+/// 11 KB in, 1.4 MB of pseudo-XML out, 57 times the 39-link output): with
+/// the full budget, the small debug run took about 30x. Each node is visited once (copying
+/// and measuring are one walk); with the budget the 8x run is bounded
+/// (about 2x).
 #[test]
 fn substitutions_chained_20000() {
-    assert_linear("substitutions-chain", COUNT, |n| {
-        let mut s = String::from("Start |s0| end.\n\n");
-        for i in 0..n {
-            let _ = writeln!(s, ".. |s{i}| replace:: link |s{}| text", i + 1);
-        }
-        let _ = writeln!(s, ".. |s{n}| replace:: the end");
-        s
-    });
+    let opts = rst_scaled_budget();
+    assert_linear_with(
+        "substitutions-chain",
+        COUNT,
+        |n| {
+            let mut s = String::from("Start |s0| end.\n\n");
+            for i in 0..n {
+                let _ = writeln!(s, ".. |s{i}| replace:: link |s{}| text", i + 1);
+            }
+            let _ = writeln!(s, ".. |s{n}| replace:: the end");
+            s
+        },
+        opts,
+    );
 }
 
 /// Each definition uses the next one twice: 2^n characters unless the
@@ -552,14 +567,20 @@ fn substitutions_chained_20000() {
 /// Once exponential (16 levels over 60 s); bounded since e52bf24.
 #[test]
 fn substitutions_doubling() {
-    assert_linear("substitutions-doubling", COUNT, |n| {
-        let mut s = String::from("Start |d0| end.\n\n");
-        for i in 0..n {
-            let _ = writeln!(s, ".. |d{i}| replace:: |d{}| |d{}|", i + 1, i + 1);
-        }
-        let _ = writeln!(s, ".. |d{n}| replace:: x");
-        s
-    });
+    let opts = rst_scaled_budget();
+    assert_linear_with(
+        "substitutions-doubling",
+        COUNT,
+        |n| {
+            let mut s = String::from("Start |d0| end.\n\n");
+            for i in 0..n {
+                let _ = writeln!(s, ".. |d{i}| replace:: |d{}| |d{}|", i + 1, i + 1);
+            }
+            let _ = writeln!(s, ".. |d{n}| replace:: x");
+            s
+        },
+        opts,
+    );
 }
 
 /// Once superlinear (16,000 repetitions 8.3 s, 1 MB over 60 s); linear

@@ -59,6 +59,9 @@ pub struct Settings {
     pub language_code: String,
     /// Safe mode: drop links to `javascript:`, `vbscript:` and `data:` URLs.
     pub safe_urls: bool,
+    /// Nodes substitution expansion may visit (at least; 8 times the
+    /// document's size when larger) before references are refused.
+    pub expansion_budget: usize,
 }
 
 impl Default for Settings {
@@ -78,6 +81,7 @@ impl Default for Settings {
             teaser: true,
             language_code: "en".to_owned(),
             safe_urls: false,
+            expansion_budget: 1_000_000,
             strip_elements_with_classes: Vec::new(),
             strip_classes: Vec::new(),
             hide_docinfo: false,

@@ -10,10 +10,6 @@ use std::collections::{HashMap, HashSet};
 /// (docutils recurses without bound; we keep the stack bounded).
 const MAX_INDIRECTION: usize = 256;
 
-/// Substitution expansion may visit this many nodes (or 8 times the
-/// document's size, when larger) before references are refused.
-const MIN_EXPANSION_BUDGET: usize = 1_000_000;
-
 pub(crate) fn is_invisible(kind: Kind) -> bool {
     matches!(
         kind,
@@ -282,7 +278,11 @@ pub(crate) fn substitutions(doc: &mut Doc, settings: &Settings) {
         work: 0,
         // Nested definitions can expand exponentially ("billion laughs");
         // docutils hangs there. Expansion work is capped instead.
-        budget: doc.nodes.len().saturating_mul(8).max(MIN_EXPANSION_BUDGET),
+        budget: doc
+            .nodes
+            .len()
+            .saturating_mul(8)
+            .max(settings.expansion_budget),
         spent_msgid: None,
     };
     let mut i = 0;
