@@ -1185,8 +1185,10 @@ fn surely_round_trips(block: &[Event<'static>]) -> bool {
         let prev = i.checked_sub(1).and_then(|j| block.get(j));
         let next = block.get(i + 1);
         let ok = match ev {
-            Event::Start(Tag::Paragraph | Tag::Heading { .. })
-            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::List(_) | TagEnd::Item) => {
+            Event::Start(Tag::Paragraph | Tag::Heading { .. }) => {
+                !matches!(next, None | Some(Event::End(_)))
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::List(_) | TagEnd::Item) => {
                 true
             }
             Event::Start(Tag::List(_)) => list_safe(block.get(i + 1..).unwrap_or_default()),
@@ -1196,7 +1198,10 @@ fn surely_round_trips(block: &[Event<'static>]) -> bool {
                     | Some(Event::Start(Tag::Emphasis | Tag::Strong | Tag::Link { .. }))
             ),
             Event::Text(t) => text_safe(t, next),
-            Event::Code(t) => !t.is_empty() && !t.contains(['\n', '\r']),
+            // Adjacent code spans would merge their backtick runs.
+            Event::Code(t) => {
+                !t.is_empty() && !t.contains(['\n', '\r']) && !matches!(next, Some(Event::Code(_)))
+            }
             Event::SoftBreak | Event::HardBreak => {
                 matches!(
                     prev,
@@ -1217,22 +1222,24 @@ fn surely_round_trips(block: &[Event<'static>]) -> bool {
                         ))
                     )
             }
+            // Delimiter runs that open and close as written: flanking
+            // by the characters on each side.
             Event::Start(Tag::Emphasis | Tag::Strong) => {
-                matches!(next, Some(Event::Text(t)) if t.chars().next().is_some_and(char::is_alphanumeric))
-                    && match prev {
-                        Some(Event::Text(t)) => !t.ends_with(['*', '_', '~', '\\']),
-                        Some(Event::End(TagEnd::Emphasis | TagEnd::Strong)) => false,
-                        _ => true,
-                    }
+                let inner = edge(next, true);
+                let outer = edge(prev, false);
+                outer != Edge::Star
+                    && (inner == Edge::Alnum
+                        || inner == Edge::Punct && matches!(outer, Edge::Space | Edge::Punct))
             }
             Event::End(TagEnd::Emphasis | TagEnd::Strong) => {
-                matches!(prev, Some(Event::Text(t)) if t.chars().next_back().is_some_and(char::is_alphanumeric))
-                    && match next {
-                        Some(Event::Text(t)) => !t.starts_with(['*', '_', '~', '\\']),
-                        Some(Event::Start(Tag::Emphasis | Tag::Strong)) => false,
-                        _ => true,
-                    }
+                let inner = edge(prev, false);
+                let outer = edge(next, true);
+                outer != Edge::Star
+                    && (inner == Edge::Alnum
+                        || inner == Edge::Punct && matches!(outer, Edge::Space | Edge::Punct))
             }
+            Event::Start(Tag::BlockQuote(_)) => i == 0,
+            Event::End(TagEnd::BlockQuote(_)) => i + 1 == block.len(),
             Event::Start(Tag::Link {
                 link_type: LinkType::Inline,
                 dest_url,
@@ -1266,6 +1273,61 @@ fn surely_round_trips(block: &[Event<'static>]) -> bool {
     true
 }
 
+/// The character class beside a delimiter run, as written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    /// Whitespace, a line's or block's edge.
+    Space,
+    Alnum,
+    /// ASCII punctuation (also code spans and link brackets).
+    Punct,
+    /// `*`, `_`, `~`, `\`: could join or escape the run; or a run.
+    Star,
+    /// Anything else (non-ASCII symbols): not judged here.
+    Other,
+}
+
+/// The class of the output next to a delimiter run: the first (`first`)
+/// or last character the event writes.
+fn edge(ev: Option<&Event<'static>>, first: bool) -> Edge {
+    let c = match ev {
+        Some(Event::Text(t)) => {
+            let c = if first {
+                t.chars().next()
+            } else {
+                t.chars().next_back()
+            };
+            let Some(c) = c else {
+                return Edge::Other;
+            };
+            c
+        }
+        Some(Event::Code(_) | Event::InlineHtml(_)) => return Edge::Punct,
+        Some(Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link)) => return Edge::Punct,
+        Some(Event::SoftBreak | Event::HardBreak) => return Edge::Space,
+        Some(Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. })) if !first => {
+            return Edge::Space;
+        }
+        Some(Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_))) if first => {
+            return Edge::Space;
+        }
+        Some(
+            Event::Start(Tag::Emphasis | Tag::Strong)
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong),
+        ) => {
+            return Edge::Star;
+        }
+        _ => return Edge::Other,
+    };
+    match c {
+        '*' | '_' | '~' | '\\' => Edge::Star,
+        c if c.is_ascii_whitespace() => Edge::Space,
+        c if c.is_alphanumeric() => Edge::Alnum,
+        c if c.is_ascii_punctuation() => Edge::Punct,
+        _ => Edge::Other,
+    }
+}
+
 /// A link target written bare that parses back to itself.
 fn plain_dest(dest: &str) -> bool {
     !dest.is_empty()
@@ -1283,11 +1345,12 @@ fn is_note_ref(html: &str) -> bool {
 
 /// Text whose ends a parser keeps: no spaces before a line or block end.
 fn text_safe(text: &str, next: Option<&Event<'static>>) -> bool {
-    if text.is_empty() {
+    // A backslash before a newline entity would escape its `&`.
+    if text.is_empty() || text.contains("\\\n") || text.contains("\\\r") {
         return false;
     }
     match next {
-        Some(Event::Text(_)) => true,
+        Some(Event::Text(_)) => !text.ends_with('\\'),
         Some(
             Event::SoftBreak
             | Event::HardBreak
@@ -1653,7 +1716,7 @@ mod tests {
             Kind::Raw,
             Kind::Footnote,
         ];
-        const TEXTS: [&str; 14] = [
+        const TEXTS: [&str; 22] = [
             "word",
             "two words",
             "a.",
@@ -1668,6 +1731,14 @@ mod tests {
             "- z",
             "end  ",
             "(p)",
+            "x.",
+            "(y",
+            "“q”",
+            "a_b",
+            "\\",
+            "*",
+            " lead",
+            "#h",
         ];
         let mut seed = 0x9e37_79b9_u64;
         let mut next = move |n: usize| {
