@@ -191,6 +191,33 @@ fn may_start_initial(c: char) -> bool {
     !c.is_ascii() || c.is_ascii_alphanumeric() || is_punct_start(c)
 }
 
+/// [`is_punct_start`] for a byte, branch-free (see [`find_punct_byte`]).
+#[inline]
+fn is_punct_byte(b: u8) -> bool {
+    (b == b'*') | (b == b'`') | (b == b'_') | (b == b'|') | (b == b'[') | (b == b':')
+}
+
+/// The first byte where [`is_punct_byte`] holds: blocks are tested whole
+/// (a vectorised fold), and searched only when they hold one.
+fn find_punct_byte(t: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let mut blocks = t.chunks_exact(BLOCK);
+    let mut base = 0;
+    for block in blocks.by_ref() {
+        if block.iter().fold(false, |acc, &b| acc | is_punct_byte(b)) {
+            return block
+                .iter()
+                .position(|&b| is_punct_byte(b))
+                .map(|d| base + d);
+        }
+        base += BLOCK;
+    }
+    let rest = blocks.remainder();
+    rest.iter()
+        .position(|&b| is_punct_byte(b))
+        .map(|d| base + d)
+}
+
 /// Characters that can begin a match of the initial pattern other than a
 /// `name_` reference.
 fn is_punct_start(c: char) -> bool {
@@ -346,7 +373,18 @@ fn whitespace_normalize_name(s: &str) -> String {
 }
 
 fn normalize_name(s: &str) -> String {
-    whitespace_normalize_name(&s.to_lowercase())
+    if !s.is_ascii() {
+        return whitespace_normalize_name(&s.to_lowercase());
+    }
+    // ASCII: lowercase and join the words in one pass.
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(is_space).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    }
+    out
 }
 
 /// Marks a duplicate-name message that docutils appends to the parent of
@@ -556,7 +594,7 @@ impl Inliner<'_, '_, '_> {
             let quiet = self.quiet_end(i);
             if i < quiet {
                 // No reference can start here: only punctuation matters.
-                let Some(k) = self.find(i, quiet, is_punct_start) else {
+                let Some(k) = self.find_punct(i, quiet) else {
                     i = quiet;
                     continue;
                 };
@@ -1197,15 +1235,15 @@ impl Inliner<'_, '_, '_> {
         }
     }
 
-    /// The first position in `[a, b)` whose character passes `pred`.
-    fn find(&self, a: usize, b: usize, pred: fn(char) -> bool) -> Option<usize> {
+    /// The first position in `[a, b)` where [`is_punct_start`] holds.
+    fn find_punct(&self, a: usize, b: usize) -> Option<usize> {
         match self.plain_str(a, b) {
-            Some(t) => t.bytes().position(|x| pred(char::from(x))).map(|d| a + d),
+            Some(t) => find_punct_byte(t.as_bytes()).map(|d| a + d),
             None => self
                 .s
                 .get(a..b)?
                 .iter()
-                .position(|&x| pred(x))
+                .position(|&x| is_punct_start(x))
                 .map(|d| a + d),
         }
     }

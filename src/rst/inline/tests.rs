@@ -708,3 +708,38 @@ fn role_inside_a_name_chain() {
         "<paragraph>\n    foo\n    <emphasis>\n        x\n     y\n"
     );
 }
+
+/// The block-wise punctuation search finds what a plain scan finds, in
+/// and across 32-byte blocks and in the remainder.
+#[test]
+fn punct_search_matches_a_plain_scan() {
+    for len in [0, 1, 31, 32, 33, 64, 70] {
+        for at in 0..=len {
+            for c in [b'*', b'`', b'_', b'|', b'[', b':', b'x'] {
+                let mut t = vec![b'a'; len];
+                if at < len {
+                    t[at] = c;
+                }
+                let naive = t.iter().position(|&b| is_punct_start(char::from(b)));
+                assert_eq!(find_punct_byte(&t), naive, "len {len} at {at} {c}");
+            }
+        }
+    }
+}
+
+/// `marks` sees every significant byte, and a paragraph without markup is
+/// one text node, unchanged.
+#[test]
+fn marks_and_the_plain_fast_path() {
+    assert_eq!(marks("plain words, (and) punctuation."), 0);
+    assert_eq!(marks("a_b") & MARKUP_MARK, MARKUP_MARK);
+    assert_eq!(marks("x@y") & (MARKUP_MARK | URI_MARK), URI_MARK);
+    assert_eq!(marks("a\\b") & ESCAPE_MARK, ESCAPE_MARK);
+    assert_eq!(marks("caf\u{e9}") & NON_ASCII_MARK, NON_ASCII_MARK);
+    let settings = Settings::default();
+    let mut state = DocState::new(&settings);
+    let (nodes, msgs) = parse(&mut state, "Plain text,\nno markup.", 1);
+    assert!(msgs.is_empty());
+    assert!(matches!(nodes.as_slice(), [Node::Text(t)] if t == "Plain text,\nno markup."));
+    assert_eq!(normalize_name("Two  WORDS\tHere"), "two words here");
+}
