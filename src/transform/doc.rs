@@ -24,10 +24,6 @@ pub(crate) struct N {
     /// docutils' `Resolvable.resolved` and `Targetable.referenced`.
     pub resolved: bool,
     pub referenced: bool,
-    /// PropagateTargets' `expect_referenced_by_name/id`.
-    /// Later entries override earlier ones (a Python dict's `update`).
-    pub expect_by_name: Vec<(String, Id)>,
-    pub expect_by_id: Vec<(String, Id)>,
     pub multiply_indirect: bool,
 }
 
@@ -49,11 +45,16 @@ impl N {
             children: Vec::new(),
             resolved: false,
             referenced: false,
-            expect_by_name: Vec::new(),
-            expect_by_id: Vec::new(),
             multiply_indirect: false,
         }
     }
+}
+
+/// Later entries override earlier ones (a Python dict's `update`).
+#[derive(Default)]
+pub(crate) struct Expects {
+    pub by_name: Vec<(String, Id)>,
+    pub by_id: Vec<(String, Id)>,
 }
 
 #[derive(Default)]
@@ -77,6 +78,9 @@ pub(crate) struct Doc {
     pub citations: Vec<Id>,
     pub citation_refs: HashMap<String, Vec<Id>>,
     pub substitution_defs: HashMap<String, Id>,
+    /// PropagateTargets' `expect_referenced_by_name/id`, by node (few
+    /// nodes have them: kept out of `N`).
+    pub expects: HashMap<Id, Expects>,
     pub substitution_names: HashMap<String, String>,
     pub id_counter: HashMap<String, u32>,
     pub autofootnote_start: u32,
@@ -744,20 +748,13 @@ impl Doc {
     /// docutils' `note_referenced_by`.
     pub fn note_referenced_by(&mut self, node: Id, name: Option<&str>, id: Option<&str>) {
         self.nodes[node].referenced = true;
-        let by_name = name.and_then(|nm| {
-            self.nodes[node]
-                .expect_by_name
-                .iter()
-                .rfind(|(k, _)| k == nm)
-                .map(|x| x.1)
-        });
-        let by_id = id.and_then(|i| {
-            self.nodes[node]
-                .expect_by_id
-                .iter()
-                .rfind(|(k, _)| k == i)
-                .map(|x| x.1)
-        });
+        let expects = self.expects.get(&node);
+        let by_name = name
+            .zip(expects)
+            .and_then(|(nm, e)| e.by_name.iter().rfind(|(k, _)| k == nm).map(|x| x.1));
+        let by_id = id
+            .zip(expects)
+            .and_then(|(i, e)| e.by_id.iter().rfind(|(k, _)| k == i).map(|x| x.1));
         for t in [by_name, by_id].into_iter().flatten() {
             self.nodes[t].referenced = true;
         }

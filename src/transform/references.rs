@@ -568,11 +568,12 @@ pub(crate) fn propagate_targets(doc: &mut Doc) {
             }
             stack.extend(carried.get(&t).into_iter().flatten().rev());
         }
-        for (id, t) in &ids {
-            doc.ids.insert(id.clone(), r);
-            doc.nodes[r].expect_by_id.push((id.clone(), *t));
+        for id in &ids {
+            doc.ids.insert(id.0.clone(), r);
         }
-        doc.nodes[r].expect_by_name.extend(names.iter().cloned());
+        let expects = doc.expects.entry(r).or_default();
+        expects.by_id.extend(ids.iter().cloned());
+        expects.by_name.extend(names.iter().cloned());
         let a = doc.attrs_mut(r);
         a.ids.extend(ids.into_iter().map(|x| x.0));
         a.names.extend(names.into_iter().map(|x| x.0));
