@@ -1197,6 +1197,7 @@ fn surely_round_trips(block: &[Event<'static>]) -> bool {
                 Some(Event::Start(Tag::Paragraph) | Event::Text(_) | Event::Code(_))
                     | Some(Event::Start(Tag::Emphasis | Tag::Strong | Tag::Link { .. }))
             ),
+            Event::Text(t) if matches!(prev, Some(Event::Start(Tag::CodeBlock(_)))) => true,
             Event::Text(t) => text_safe(t, next),
             // Adjacent code spans would merge their backtick runs.
             Event::Code(t) => {
@@ -1239,6 +1240,10 @@ fn surely_round_trips(block: &[Event<'static>]) -> bool {
                         || inner == Edge::Punct && matches!(outer, Edge::Space | Edge::Punct))
             }
             Event::Start(Tag::BlockQuote(_)) => i == 0,
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                plain_code(info, block.get(i + 1..).unwrap_or_default())
+            }
+            Event::End(TagEnd::CodeBlock) => true,
             Event::End(TagEnd::BlockQuote(_)) => i + 1 == block.len(),
             Event::Start(Tag::Link {
                 link_type: LinkType::Inline,
@@ -1328,6 +1333,19 @@ fn edge(ev: Option<&Event<'static>>, first: bool) -> Edge {
     }
 }
 
+/// A fenced code block (its events after the start) that parses back:
+/// one text ending in a newline, no blank-but-spaces lines, a plain info.
+fn plain_code(info: &str, body: &[Event<'static>]) -> bool {
+    let [Event::Text(t), Event::End(TagEnd::CodeBlock), ..] = body else {
+        return false;
+    };
+    info.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+'))
+        && t.ends_with('\n')
+        && !t.contains('\r')
+        && t.split('\n').all(|l| l.is_empty() || !l.trim().is_empty())
+}
+
 /// A link target written bare that parses back to itself.
 fn plain_dest(dest: &str) -> bool {
     !dest.is_empty()
@@ -1378,11 +1396,13 @@ fn list_safe(body: &[Event<'static>]) -> bool {
                     }
                     (inline, para, nested) = (false, false, false);
                 } else if depth == 1 {
-                    if nested {
-                        return false; // Content after a nested list.
+                    if nested && !para {
+                        return false; // Text after a nested list in a tight item.
                     }
                     match tag {
                         Tag::Paragraph => para = true,
+                        // Code after a loose item's first paragraph.
+                        Tag::CodeBlock(CodeBlockKind::Fenced(_)) if para => {}
                         Tag::List(start) => {
                             // Only a list at 1 interrupts a tight item's text.
                             if !para && start.is_some_and(|n| n != 1) {
