@@ -154,7 +154,9 @@ pub fn write(
     };
     let body = match line_flags {
         // The transforms above keep lines: what the serialiser knew holds.
-        Some(flags) if flags.len() == body.matches('\n').count() + 1 => tidy_known(body, &flags),
+        Some(flags) if flags.len() == body.bytes().filter(|&b| b == b'\n').count() + 1 => {
+            tidy_known(body, &flags)
+        }
         _ => tidy(body),
     };
     out.push_str(body.trim_start_matches('\n'));
@@ -486,18 +488,28 @@ fn tidy(md: String) -> String {
 /// `tidy` with the code lines and hard breaks known from serialising
 /// (`direct::LINE_KEEP`, `direct::LINE_BREAK`, one flag per line).
 fn tidy_known(md: String, flags: &[u8]) -> String {
-    if !needs_tidy(&md) {
-        return md;
-    }
-    let mut out = String::with_capacity(md.len());
+    // Lines are copied as they are up to the first one `tidy` changes.
+    let mut out: Option<String> = None;
+    let mut pos = 0;
     for (line, &flag) in md.split_inclusive('\n').zip(flags) {
+        let start = pos;
+        pos += line.len();
+        let out = match out.as_mut() {
+            Some(out) => out,
+            None if flag & direct::LINE_KEEP != 0 || !line_needs_tidy(line) => continue,
+            None => {
+                let mut s = String::with_capacity(md.len());
+                s.push_str(md.get(..start).unwrap_or(""));
+                out.insert(s)
+            }
+        };
         if flag & direct::LINE_KEEP != 0 {
             out.push_str(line);
-            continue;
+        } else {
+            tidy_line(out, line, flag & direct::LINE_BREAK != 0);
         }
-        tidy_line(&mut out, line, flag & direct::LINE_BREAK != 0);
     }
-    out
+    out.unwrap_or(md)
 }
 
 /// One line outside code and HTML blocks, as `tidy` writes it.
@@ -523,10 +535,12 @@ fn tidy_line(out: &mut String, line: &str, hard_break: bool) {
 /// (hard breaks included), a ` >` start, or a lone `>`. Otherwise every
 /// line is copied as is, inside code and HTML blocks or not.
 fn needs_tidy(md: &str) -> bool {
-    md.split_inclusive('\n').any(|line| {
-        let text = line.strip_suffix('\n').unwrap_or(line);
-        text.ends_with([' ', '\t', '\n']) || text.starts_with(" >") || text == ">"
-    })
+    md.split_inclusive('\n').any(line_needs_tidy)
+}
+
+fn line_needs_tidy(line: &str) -> bool {
+    let text = line.strip_suffix('\n').unwrap_or(line);
+    text.ends_with([' ', '\t', '\n']) || text.starts_with(" >") || text == ">"
 }
 
 /// Splits an event stream into its top-level blocks (index ranges).
