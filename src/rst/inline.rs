@@ -197,25 +197,31 @@ fn is_punct_byte(b: u8) -> bool {
     (b == b'*') | (b == b'`') | (b == b'_') | (b == b'|') | (b == b'[') | (b == b':')
 }
 
-/// The first byte where [`is_punct_byte`] holds: blocks are tested whole
-/// (a vectorised fold), and searched only when they hold one.
+/// The first byte where [`is_punct_byte`] holds.
 fn find_punct_byte(t: &[u8]) -> Option<usize> {
+    find_byte(t, is_punct_byte)
+}
+
+/// The first byte where `hit` holds: each 32-byte block gives a bit mask
+/// (`hit` compares without branches, so this vectorises), so a search
+/// restarted just after a hit costs one block, not a byte loop.
+#[inline]
+fn find_byte(t: &[u8], hit: impl Fn(u8) -> bool) -> Option<usize> {
     const BLOCK: usize = 32;
     let mut blocks = t.chunks_exact(BLOCK);
     let mut base = 0;
     for block in blocks.by_ref() {
-        if block.iter().fold(false, |acc, &b| acc | is_punct_byte(b)) {
-            return block
-                .iter()
-                .position(|&b| is_punct_byte(b))
-                .map(|d| base + d);
+        let mut mask = 0u32;
+        for (k, &b) in block.iter().enumerate() {
+            mask |= u32::from(hit(b)) << k;
+        }
+        if mask != 0 {
+            return Some(base + mask.trailing_zeros() as usize);
         }
         base += BLOCK;
     }
     let rest = blocks.remainder();
-    rest.iter()
-        .position(|&b| is_punct_byte(b))
-        .map(|d| base + d)
+    rest.iter().position(|&b| hit(b)).map(|d| base + d)
 }
 
 /// Characters that can begin a match of the initial pattern other than a
@@ -1337,7 +1343,7 @@ impl Inliner<'_, '_, '_> {
             }
             _ => {
                 let m = match k {
-                    0 => uri::search(t, r).map(|m| (m.start, m.end)),
+                    0 => return self.uri_search(a, b, memo),
                     1 => search_with(t, r, pep_at),
                     _ => search_with(t, r, rfc_at),
                 };
@@ -1345,6 +1351,32 @@ impl Inliner<'_, '_, '_> {
             }
         };
         memo[k] = Some((a, found));
+        found
+    }
+
+    /// `uri::search` on `s[a..b]` (absolute positions), remembered in
+    /// `memo[0]`. On plain text the first `:` or `@` (every match holds
+    /// one) is found on bytes and the search starts at its word: no match
+    /// starts before, and the start-string rule holds after whitespace as
+    /// at the start of the string.
+    fn uri_search(&self, a: usize, b: usize, memo: &mut [Memo; 3]) -> Option<(usize, usize)> {
+        let from = match self.plain_str(a, b) {
+            Some(t) => {
+                let bytes = t.as_bytes();
+                let Some(q) = find_byte(bytes, |x| (x == b':') | (x == b'@')) else {
+                    memo[0] = Some((a, None));
+                    return None;
+                };
+                bytes
+                    .get(..q)
+                    .and_then(|w| w.iter().rposition(|&x| is_space(char::from(x))))
+                    .map_or(a, |d| a + d + 1)
+            }
+            None => a,
+        };
+        let t = self.s.get(from..b).unwrap_or_default();
+        let found = uri::search(t, self.rules).map(|m| (from + m.start, from + m.end));
+        memo[0] = Some((a, found));
         found
     }
 
