@@ -200,6 +200,16 @@ impl Out {
         }
     }
 
+    /// Starts writing on the line (its prefix first); what follows must
+    /// be non-empty and hold no newline.
+    fn begin(&mut self) {
+        if self.line_start {
+            self.text.push_str(&self.prefix);
+        }
+        self.line_start = false;
+        self.newlines = 0;
+    }
+
     /// `write` for text without newlines.
     fn inline(&mut self, s: &str) {
         if s.is_empty() {
@@ -910,9 +920,15 @@ impl Mini {
                 else {
                     return false;
                 };
-                let mut tail = String::new();
-                close_link(dest_url, title, &mut tail);
-                self.out.write(&tail);
+                if title.contains('\n') {
+                    let mut tail = String::new();
+                    close_link(dest_url, title, &mut tail);
+                    self.out.write(&tail);
+                } else {
+                    // One line (newlines in the target are entities).
+                    self.out.begin();
+                    close_link(dest_url, title, &mut self.out.text);
+                }
                 self.last = Last::Inline;
             }
             _ => return false,
@@ -930,8 +946,15 @@ impl Mini {
     }
 
     fn code(&mut self, text: &str) {
-        self.tidy_ok &= !text.contains('\n');
-        let mut s = String::with_capacity(text.len() + 4);
+        let one_line = !text.contains('\n');
+        self.tidy_ok &= one_line;
+        let mut owned = String::new();
+        let s = if one_line {
+            self.out.begin();
+            &mut self.out.text
+        } else {
+            &mut owned
+        };
         if text.chars().all(|c| c == ' ') {
             s.push('`');
             s.push_str(text);
@@ -948,7 +971,9 @@ impl Mini {
             s.push_str(space);
             s.extend(std::iter::repeat_n('`', ticks));
         }
-        self.out.write(&s);
+        if !one_line {
+            self.out.write(&owned);
+        }
     }
 
     fn math(&mut self, fence: &str, text: &str) {
