@@ -1394,7 +1394,7 @@ impl Inliner<'_, '_, '_> {
                 continue;
             };
             let node = match k {
-                0 => self.standalone_uri(&self.s[x..b], y - x),
+                0 => self.standalone_uri(x, y, b),
                 1 => Some(pep_node(&self.s[x..y])),
                 _ => Some(rfc_node(&self.s[x..y])),
             };
@@ -1405,9 +1405,10 @@ impl Inliner<'_, '_, '_> {
         None
     }
 
-    /// `standalone_uri` for the match `t[..len]`: a reference, or `None`
-    /// (MarkupMismatch) for an unknown scheme.
-    fn standalone_uri(&self, t: &[char], len: usize) -> Option<Node> {
+    /// `standalone_uri` for the match `s[x..y]` (in `s[x..b]`): a
+    /// reference, or `None` (MarkupMismatch) for an unknown scheme.
+    fn standalone_uri(&self, x: usize, y: usize, b: usize) -> Option<Node> {
+        let t = self.s.get(x..b)?;
         let m = uri::match_start(t, self.rules)?;
         let scheme_ok = m
             .scheme
@@ -1415,14 +1416,15 @@ impl Inliner<'_, '_, '_> {
         if !scheme_ok {
             return None;
         }
-        let whole = &t[..len];
-        let mut refuri = unescape_chars(whole);
-        if m.is_email() {
-            refuri.insert_str(0, "mailto:");
-        }
+        let text = self.unescaped(x, y);
+        let refuri = if m.is_email() {
+            format!("mailto:{text}")
+        } else {
+            text.clone()
+        };
         let r = Element::new(Kind::Reference)
             .with_attr("refuri", refuri)
-            .with_only_text(unescape_chars(whole));
+            .with_only_text(text);
         Some(r.into())
     }
 }
