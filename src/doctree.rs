@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use thin_vec::ThinVec;
 
 macro_rules! kinds {
     ($($variant:ident => $name:literal),* $(,)?) => {
@@ -150,18 +151,52 @@ impl Kind {
 /// details) and are not printed in the start tag.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attrs {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub names: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub classes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub dupnames: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub backrefs: Vec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "ThinVec::is_empty",
+        with = "thin_strings"
+    )]
+    pub ids: ThinVec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "ThinVec::is_empty",
+        with = "thin_strings"
+    )]
+    pub names: ThinVec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "ThinVec::is_empty",
+        with = "thin_strings"
+    )]
+    pub classes: ThinVec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "ThinVec::is_empty",
+        with = "thin_strings"
+    )]
+    pub dupnames: ThinVec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "ThinVec::is_empty",
+        with = "thin_strings"
+    )]
+    pub backrefs: ThinVec<String>,
     #[serde(default, flatten)]
     pub other: BTreeMap<String, String>,
+}
+
+/// Serde for the list attributes: a plain JSON array of strings.
+mod thin_strings {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use thin_vec::ThinVec;
+
+    pub fn serialize<S: Serializer>(v: &ThinVec<String>, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ThinVec<String>, D::Error> {
+        Vec::<String>::deserialize(d).map(ThinVec::from)
+    }
 }
 
 impl Attrs {
@@ -320,7 +355,7 @@ impl Element {
 
     fn starttag_attrs(&self, out: &mut String) {
         let a = &self.attrs;
-        let lists: [(&str, &Vec<String>); 5] = [
+        let lists: [(&str, &ThinVec<String>); 5] = [
             ("backrefs", &a.backrefs),
             ("classes", &a.classes),
             ("dupnames", &a.dupnames),

@@ -36,7 +36,7 @@ fn section(id: &str, title: &str, body: Vec<Element>) -> Element {
 /// A post using the constructs both formats express without loss.
 fn post() -> Element {
     let mut code = el(Kind::LiteralBlock).with_text("let x = a < b && c;\n`tick` *star*");
-    code.attrs.classes = vec!["code".into(), "rust".into()];
+    code.attrs.classes = vec!["code".into(), "rust".into()].into();
     let img = el(Kind::Image)
         .with_attr("uri", "/images/cat.png")
         .with_attr("alt", "a cat");

@@ -410,7 +410,7 @@ fn problematic(state: &mut DocState, text: &str, msg: &mut Element) -> Node {
         .with_only_text(text);
     let prbid = set_id(state, &mut prb);
     if msg.attrs.backrefs.is_empty() {
-        msg.attrs.backrefs = vec![prbid];
+        msg.attrs.backrefs = thin_vec::thin_vec![prbid];
     } else {
         msg.attrs.backrefs.push(prbid);
     }

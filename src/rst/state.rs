@@ -363,7 +363,7 @@ impl<'s> DocState<'s> {
         };
         let line = node.line.or(self.current_line);
         let mut msg = self.system_message(level, &text, line, Vec::new());
-        msg.attrs.backrefs = backrefs;
+        msg.attrs.backrefs = backrefs.into();
         Some(msg)
     }
 

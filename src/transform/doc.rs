@@ -862,7 +862,7 @@ fn count_nodes(el: &Element) -> usize {
     n
 }
 
-fn extend_unique(to: &mut Vec<String>, from: &[String]) {
+fn extend_unique(to: &mut thin_vec::ThinVec<String>, from: &[String]) {
     for v in from {
         if !to.contains(v) {
             to.push(v.clone());

@@ -5,6 +5,7 @@ use super::Settings;
 use super::doc::{Doc, Id, fully_normalize_name};
 use crate::doctree::{Kind, Level};
 use std::collections::{HashMap, HashSet};
+use thin_vec::ThinVec;
 
 /// Chains of indirect targets deeper than this are reported as circular
 /// (docutils recurses without bound; we keep the stack bounded).
@@ -519,7 +520,7 @@ fn propagation_target(doc: &Doc, t: Id) -> Option<Id> {
 pub(crate) fn propagate_targets(doc: &mut Doc) {
     // Per receiving node, the targets that moved into it, in order.
     let mut carried: HashMap<Id, Vec<Id>> = HashMap::new();
-    let mut own: HashMap<Id, (Vec<String>, Vec<String>)> = HashMap::new();
+    let mut own: HashMap<Id, (ThinVec<String>, ThinVec<String>)> = HashMap::new();
     let mut receivers: Vec<Id> = Vec::new();
     for t in doc.findall_kind(Kind::Target) {
         if !propagatable(doc, t) {
@@ -586,7 +587,7 @@ fn first_carried_id(
     doc: &Doc,
     t: Id,
     carried: &HashMap<Id, Vec<Id>>,
-    own: &HashMap<Id, (Vec<String>, Vec<String>)>,
+    own: &HashMap<Id, (ThinVec<String>, ThinVec<String>)>,
 ) -> Option<String> {
     let mut cur = t;
     loop {
@@ -1074,7 +1075,7 @@ fn make_target_footnote(
         let fid = doc.set_id(f, "");
         let name = format!("TARGET_NOTE: {fid}");
         doc.set(f, "auto", "1");
-        doc.attrs_mut(f).names = vec![name.clone()];
+        doc.attrs_mut(f).names = thin_vec::thin_vec![name.clone()];
         let p = doc.new_el(Kind::Paragraph);
         let link = doc.new_text_el(Kind::Reference, uri);
         doc.set(link, "refuri", uri);

@@ -329,7 +329,7 @@ fn teaser_comments_get_a_class() {
     let classes = |doc: &Element| -> Vec<Vec<String>> {
         doc.elements()
             .filter(|e| e.kind == Kind::Comment)
-            .map(|e| e.attrs.classes.clone())
+            .map(|e| e.attrs.classes.to_vec())
             .collect()
     };
     let mut doc = make();

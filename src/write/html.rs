@@ -2981,7 +2981,7 @@ mod tests {
         while let Some((key, tail)) = attrs.trim_start().split_once("=\"") {
             let (value, tail) = tail.split_once('"')?;
             attrs = tail;
-            let list = || split_list(value);
+            let list = || split_list(value).into();
             match key {
                 "ids" => e.attrs.ids = list(),
                 "names" => e.attrs.names = list(),
@@ -3323,8 +3323,8 @@ mod tests {
                 );
             }
             if next(4) == 0 {
-                e.attrs.ids = vec!["a".into(), "b".into()];
-                e.attrs.backrefs = vec!["r".into(); next(3)];
+                e.attrs.ids = vec!["a".into(), "b".into()].into();
+                e.attrs.backrefs = vec!["r".into(); next(3)].into();
             }
             if depth < 5 {
                 for _ in 0..next(4) {
@@ -3378,10 +3378,10 @@ mod tests {
     #[test]
     fn extra_ids_become_spans() {
         let mut p = para("x");
-        p.attrs.ids = vec!["a".into(), "b".into()];
+        p.attrs.ids = vec!["a".into(), "b".into()].into();
         let mut list = Element::new(Kind::BulletList)
             .with_child(Element::new(Kind::ListItem).with_child(para("i")));
-        list.attrs.ids = vec!["l1".into(), "l2".into()];
+        list.attrs.ids = vec!["l1".into(), "l2".into()].into();
         let (html, _) = render(&doc_with(vec![p, list]));
         assert_eq!(
             html,

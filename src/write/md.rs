@@ -2300,7 +2300,7 @@ mod tests {
         let mut teaser = el(Kind::Comment).with_text("TEASER_END");
         teaser.attrs.classes.push("teaser-end".into());
         let mut code = el(Kind::LiteralBlock).with_text("fn main() {}");
-        code.attrs.classes = vec!["code".into(), "rust".into()];
+        code.attrs.classes = vec!["code".into(), "rust".into()].into();
         doc(vec![
             el(Kind::Title).with_text("My post"),
             p("First *para* with `ticks`."),
@@ -3063,9 +3063,9 @@ mod tests {
     #[test]
     fn numbered_code_and_parsed_literal() {
         let mut code = el(Kind::LiteralBlock).with_attr("language", "py");
-        code.attrs.classes = vec!["code".into(), "py".into()];
+        code.attrs.classes = vec!["code".into(), "py".into()].into();
         let mut ln = el(Kind::Inline).with_text("1 ");
-        ln.attrs.classes = vec!["ln".into()];
+        ln.attrs.classes = vec!["ln".into()].into();
         let code = code.with_child(ln).with_text("x = 1");
         let parsed = el(Kind::LiteralBlock)
             .with_text("  a <\n\n")
@@ -3125,7 +3125,7 @@ mod tests {
     #[test]
     fn title_attribute_and_classed_span() {
         let mut red = el(Kind::Inline).with_text("r");
-        red.attrs.classes = vec!["red".into(), "big".into()];
+        red.attrs.classes = vec!["red".into(), "big".into()].into();
         let mut d = doc(vec![el(Kind::Paragraph).with_text("a ").with_child(red)]);
         d.attrs.other.insert("title".into(), " Page  T ".into());
         let (out, diags) = md_with(&d, &Metadata::default(), &Options::default());

@@ -355,7 +355,7 @@ fn class_attr(classes: &[&str]) -> Attr {
 fn attr(e: &Element) -> Attr {
     (
         e.attrs.ids.first().cloned().unwrap_or_default(),
-        e.attrs.classes.clone(),
+        e.attrs.classes.to_vec(),
         Vec::new(),
     )
 }
@@ -1242,7 +1242,7 @@ impl<'a, 'd> Writer<'a, 'd> {
         }
         let mut inl: Vec<Inline> = e.attrs.ids.iter().map(|id| anchor(id)).collect();
         if let Some(Inline::Span(a, _)) = inl.first_mut() {
-            a.1 = e.attrs.classes.clone();
+            a.1 = e.attrs.classes.to_vec();
             a.1.insert(0, "target".into());
         }
         out.push(Block::Plain(inl));
@@ -1692,7 +1692,7 @@ mod tests {
     #[test]
     fn sections_are_headers_by_depth() {
         let mut inner = el(Kind::Section).with_child(el(Kind::Title).with_text("Inner"));
-        inner.attrs.ids = vec!["inner".into(), "old-name".into()];
+        inner.attrs.ids = vec!["inner".into(), "old-name".into()].into();
         let mut outer = el(Kind::Section)
             .with_child(el(Kind::Title).with_text("Outer"))
             .with_child(inner);
@@ -2020,8 +2020,8 @@ mod tests {
             let kind = Kind::from_name(NAMES[next(NAMES.len())]).unwrap_or(Kind::Paragraph);
             let mut e = Element::new(kind);
             if next(3) == 0 {
-                e.attrs.ids = vec!["a".into(), "b".into()];
-                e.attrs.backrefs = vec!["r".into(), "s".into()];
+                e.attrs.ids = vec!["a".into(), "b".into()].into();
+                e.attrs.backrefs = vec!["r".into(), "s".into()].into();
             }
             for (k, v) in [
                 ("refid", "a"),

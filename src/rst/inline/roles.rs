@@ -426,7 +426,7 @@ fn code(def: &RoleDef, role: &str, text: &str) -> Element {
         classes.push(language);
     }
     let mut el = Element::new(Kind::Literal).with_only_text(text.replace('\0', "\\"));
-    el.attrs.classes = classes;
+    el.attrs.classes = classes.into();
     el
 }
 
