@@ -182,7 +182,108 @@ pub struct Attrs {
     )]
     pub backrefs: ThinVec<String>,
     #[serde(default, flatten)]
-    pub other: BTreeMap<String, String>,
+    pub other: AttrMap,
+}
+
+/// The non-list attributes: a few per element at most, so a vector sorted
+/// by key (one pointer when empty) rather than a tree map, whose first
+/// node alone takes half a kilobyte.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AttrMap(ThinVec<(String, String)>);
+
+impl AttrMap {
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.find(key)
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+
+    /// Sets `key`; returns the value it replaced.
+    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
+        match self.find(&key) {
+            Ok(i) => self
+                .0
+                .get_mut(i)
+                .map(|slot| std::mem::replace(&mut slot.1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        self.find(key).ok().map(|i| self.0.remove(i).1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut String) -> bool) {
+        self.0.retain_mut(|(k, v)| keep(k, v));
+    }
+}
+
+impl<'a> IntoIterator for &'a AttrMap {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, String)>,
+        fn(&'a (String, String)) -> (&'a String, &'a String),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl IntoIterator for AttrMap {
+    type Item = (String, String);
+    type IntoIter = thin_vec::IntoIter<(String, String)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl FromIterator<(String, String)> for AttrMap {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> AttrMap {
+        let mut map = AttrMap::default();
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+impl Serialize for AttrMap {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for AttrMap {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AttrMap, D::Error> {
+        BTreeMap::<String, String>::deserialize(d).map(|m| m.into_iter().collect())
+    }
 }
 
 /// Serde for the list attributes: a plain JSON array of strings.
@@ -548,5 +649,28 @@ mod tests {
         let json = serde_json::to_string(&doc).unwrap();
         let back: Element = serde_json::from_str(&json).unwrap();
         assert_eq!(doc, back);
+    }
+
+    #[test]
+    fn attr_map_is_a_sorted_map() {
+        let mut m = AttrMap::default();
+        assert_eq!(m.insert("refuri".into(), "a".into()), None);
+        assert_eq!(m.insert("anonymous".into(), "1".into()), None);
+        assert_eq!(m.insert("refuri".into(), "b".into()), Some("a".into()));
+        let keys: Vec<&String> = m.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["anonymous", "refuri"]);
+        assert_eq!(m.get("refuri").map(String::as_str), Some("b"));
+        assert!(!m.contains_key("refid"));
+        assert_eq!(m.remove("anonymous"), Some("1".into()));
+        assert_eq!(m.len(), 1);
+        // Serialised as the flattened map it replaces: keys in order.
+        let mut e = Element::new(Kind::Reference)
+            .with_attr("z", "1")
+            .with_attr("b", "2");
+        e.attrs.ids.push("x".into());
+        let json = serde_json::to_string(&e).unwrap();
+        assert!(json.contains(r#""ids":["x"],"b":"2","z":"1""#), "{json}");
+        let back: Element = serde_json::from_str(&json).unwrap();
+        assert_eq!(e, back);
     }
 }
