@@ -452,8 +452,8 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => Path::new("."),
     };
     let mut builder = tempfile::Builder::new();
-    // Temporary files are private (0600); outputs get the usual mode
-    // (0666 less the umask), set at creation.
+    // Created with the usual mode of a new file (0666 less the umask),
+    // where tempfile's default is private (0600).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
