@@ -137,6 +137,8 @@ pub fn write(
     lines.sort_by_key(|&(i, _)| i);
     events.append(&mut w.notes);
     let (body, line_flags) = render(&events, &lines, w.diags);
+    let unchanged =
+        w.note_refs.is_empty() && opts.flavor == Flavor::Plain && w.shortcodes.is_empty();
     let body = if w.note_refs.is_empty() {
         body
     } else {
@@ -153,9 +155,11 @@ pub fn write(
         put_shortcodes(&body, &w.shortcodes)
     };
     let body = match line_flags {
+        // Untouched since serialising: the flags say which lines to change.
+        Some(flags) if unchanged => tidy_known(body, &flags, true),
         // The transforms above keep lines: what the serialiser knew holds.
         Some(flags) if flags.len() == body.bytes().filter(|&b| b == b'\n').count() + 1 => {
-            tidy_known(body, &flags)
+            tidy_known(body, &flags, false)
         }
         _ => tidy(body),
     };
@@ -420,7 +424,7 @@ fn put_note_refs(md: &str, labels: &[String]) -> String {
     }
     let mut out = String::with_capacity(md.len());
     let mut rest = md;
-    while let Some(i) = rest.find(NOTE_REF) {
+    while let Some(i) = find_note_ref(rest) {
         out.push_str(&rest[..i]);
         let after = &rest[i + NOTE_REF.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
@@ -443,6 +447,20 @@ fn put_note_refs(md: &str, labels: &[String]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `s.find(NOTE_REF)` by a byte search for its `<` (no substring search
+/// set-up per call).
+fn find_note_ref(s: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = s.get(from..).and_then(|t| t.find('<')) {
+        let at = from + i;
+        if s.get(at..).is_some_and(|t| t.starts_with(NOTE_REF)) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// House style on the serialiser's output, meaning unchanged: hard breaks
@@ -486,8 +504,20 @@ fn tidy(md: String) -> String {
 }
 
 /// `tidy` with the code lines and hard breaks known from serialising
-/// (`direct::LINE_KEEP`, `direct::LINE_BREAK`, one flag per line).
-fn tidy_known(md: String, flags: &[u8]) -> String {
+/// (`direct::LINE_KEEP`, `direct::LINE_BREAK`, one flag per line); with
+/// `flagged`, also the lines it changes (`direct::LINE_TIDY`).
+fn tidy_known(md: String, flags: &[u8], flagged: bool) -> String {
+    let changes = |line: &str, flag: u8| {
+        flag & direct::LINE_KEEP == 0
+            && if flagged {
+                flag & direct::LINE_TIDY != 0
+            } else {
+                line_needs_tidy(line)
+            }
+    };
+    if flagged && !flags.iter().any(|&f| changes("", f)) {
+        return md;
+    }
     // Lines are copied as they are up to the first one `tidy` changes.
     let mut out: Option<String> = None;
     let mut pos = 0;
@@ -496,7 +526,7 @@ fn tidy_known(md: String, flags: &[u8]) -> String {
         pos += line.len();
         let out = match out.as_mut() {
             Some(out) => out,
-            None if flag & direct::LINE_KEEP != 0 || !line_needs_tidy(line) => continue,
+            None if !changes(line, flag) => continue,
             None => {
                 let mut s = String::with_capacity(md.len());
                 s.push_str(md.get(..start).unwrap_or(""));

@@ -77,6 +77,7 @@ pub(super) fn render(events: &[Event<'static>]) -> Option<(String, Option<Vec<u8
     }
     let mut lines = None;
     if out.is_empty() && run.is_none() && mini.tidy_ok && !mini.pending_break {
+        mini.out.flag_line();
         out = std::mem::take(&mut mini.out.text);
         let mut flags = std::mem::take(&mut mini.out.lines);
         flags.push(mini.out.cur);
@@ -152,6 +153,7 @@ struct Saved {
     newlines: usize,
     lines: usize,
     cur: u8,
+    line_pos: usize,
     tidy_ok: bool,
     separator: usize,
     last: Last,
@@ -174,29 +176,63 @@ struct Out {
     cur: u8,
     /// Inside a fenced code block's content.
     in_fence: bool,
+    /// Where the line being written starts in `text`.
+    line_pos: usize,
 }
 
 /// A line inside a code block (after its opening fence): `tidy` keeps it.
 pub(super) const LINE_KEEP: u8 = 1;
 /// A line ending in a hard break spelled with spaces.
 pub(super) const LINE_BREAK: u8 = 2;
+/// A line `tidy` may change (`super::line_needs_tidy`).
+pub(super) const LINE_TIDY: u8 = 4;
 
 impl Out {
     fn write(&mut self, s: &str) {
+        // Most writes are one newline or hold none.
+        if s == "\n" {
+            if self.line_start {
+                self.text.push_str(&self.prefix);
+            }
+            self.text.push('\n');
+            self.end_line();
+            return;
+        }
+        if !s.as_bytes().contains(&b'\n') {
+            self.inline(s);
+            return;
+        }
         for part in s.split_inclusive('\n') {
             if self.line_start {
                 self.text.push_str(&self.prefix);
             }
             self.text.push_str(part);
-            self.line_start = part.ends_with('\n');
             if part != "\n" {
                 self.newlines = 0;
             }
-            if self.line_start {
-                self.newlines += 1;
-                self.lines.push(self.cur);
-                self.cur = if self.in_fence { LINE_KEEP } else { 0 };
+            if part.ends_with('\n') {
+                self.end_line();
+            } else {
+                self.line_start = false;
             }
+        }
+    }
+
+    /// After the newline ending a line: its flags are final.
+    fn end_line(&mut self) {
+        self.line_start = true;
+        self.newlines += 1;
+        self.flag_line();
+        self.lines.push(self.cur);
+        self.cur = if self.in_fence { LINE_KEEP } else { 0 };
+        self.line_pos = self.text.len();
+    }
+
+    /// Marks the line being ended (or the last one) if `tidy` may change it.
+    fn flag_line(&mut self) {
+        let line = self.text.get(self.line_pos..).unwrap_or("");
+        if super::line_needs_tidy(line) {
+            self.cur |= LINE_TIDY;
         }
     }
 
@@ -304,6 +340,7 @@ impl Mini {
                 lines: Vec::new(),
                 cur: 0,
                 in_fence: false,
+                line_pos: 0,
             },
             frames: Vec::new(),
             separator: 0,
@@ -322,6 +359,7 @@ impl Mini {
             newlines: self.out.newlines,
             lines: self.out.lines.len(),
             cur: self.out.cur,
+            line_pos: self.out.line_pos,
             tidy_ok: self.tidy_ok,
             separator: self.separator,
             last: self.last,
@@ -339,6 +377,7 @@ impl Mini {
         self.out.newlines = s.newlines;
         self.out.lines.truncate(s.lines);
         self.out.cur = s.cur;
+        self.out.line_pos = s.line_pos;
         self.out.in_fence = false;
         self.tidy_ok = s.tidy_ok;
         self.pending_break = false;
@@ -355,6 +394,7 @@ impl Mini {
         // The crate's lines are not tracked: `tidy` parses.
         self.tidy_ok = false;
         self.out.line_start = true;
+        self.out.line_pos = self.out.text.len();
         self.out.newlines = written.len() - written.trim_end_matches('\n').len();
         self.separator = 2;
         self.last = Last::Other;
