@@ -370,14 +370,7 @@ fn render_crate(
     diags: &mut Vec<Diagnostic>,
 ) -> String {
     let mut out = String::new();
-    if pulldown_cmark_to_cmark::cmark_with_options(
-        events.iter(),
-        &mut out,
-        parser_options(),
-        cmark_options(),
-    )
-    .is_ok()
-    {
+    if cmark(events, &mut out).is_ok() {
         return out;
     }
     // Rare: retry block by block so one bad block costs only itself.
@@ -389,12 +382,7 @@ fn render_crate(
             .map(|&(_, l)| l);
         let block = events.get(range).unwrap_or_default();
         let mut part = String::new();
-        match pulldown_cmark_to_cmark::cmark_with_options(
-            block.iter(),
-            &mut part,
-            parser_options(),
-            cmark_options(),
-        ) {
+        match cmark(block, &mut part) {
             Ok(_) => out.push_str(part.trim_matches('\n')),
             Err(e) => {
                 diags.push(Diagnostic::new(
@@ -410,6 +398,111 @@ fn render_crate(
         out.push_str("\n\n");
     }
     out
+}
+
+/// Appends the crate's serialisation of `events` to `out`.
+///
+/// The crate leaves a backslash before a newline bare and writes the
+/// newline as `&#10;`, so `\&#10;` reads back as the text "&#10;". Such a
+/// backslash gets a stand-in after it, written back as a second backslash
+/// (the direct serialiser escapes it the same way).
+fn cmark(events: &[Event<'_>], out: &mut String) -> Result<(), pulldown_cmark_to_cmark::Error> {
+    let marked = mark_bare_backslashes(events);
+    let start = out.len();
+    pulldown_cmark_to_cmark::cmark_with_options(
+        marked.as_deref().unwrap_or(events).iter(),
+        &mut *out,
+        parser_options(),
+        cmark_options(),
+    )?;
+    if marked.is_some() {
+        let written = out.split_off(start);
+        out.push_str(&written.replace(BARE_BACKSLASH, "\\"));
+    }
+    Ok(())
+}
+
+/// Private-use stand-in put after a backslash that precedes a newline.
+const BARE_BACKSLASH: char = '\u{F8FF}';
+
+/// `events` with `BARE_BACKSLASH` after each text backslash followed by
+/// `\n` or `\r` (adjacent texts are one text to the crate; code, HTML and
+/// autolink text is written as is); `None` when there is none, or the
+/// stand-in occurs in the events already.
+fn mark_bare_backslashes<'a>(events: &[Event<'a>]) -> Option<Vec<Event<'a>>> {
+    let newline_at =
+        |i: usize| matches!(events.get(i), Some(Event::Text(t)) if t.starts_with(['\n', '\r']));
+    let bare = |t: &str, i: usize| {
+        let b = t.as_bytes();
+        b.windows(2)
+            .any(|w| w[0] == b'\\' && matches!(w[1], b'\n' | b'\r'))
+            || t.ends_with('\\') && newline_at(i + 1)
+    };
+    let mut marked = Vec::new();
+    let mut raw = 0usize;
+    for (i, e) in events.iter().enumerate() {
+        match e {
+            Event::Start(
+                Tag::CodeBlock(_)
+                | Tag::HtmlBlock
+                | Tag::Link {
+                    link_type: LinkType::Autolink | LinkType::Email,
+                    ..
+                },
+            ) => raw += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock) => raw = raw.saturating_sub(1),
+            Event::End(TagEnd::Link) if raw > 0 => raw -= 1,
+            Event::Text(t) if raw == 0 && bare(t, i) => marked.push(i),
+            _ => {}
+        }
+    }
+    if marked.is_empty() {
+        return None;
+    }
+    let clash = events.iter().any(|e| match e {
+        Event::Text(t)
+        | Event::Code(t)
+        | Event::Html(t)
+        | Event::InlineHtml(t)
+        | Event::InlineMath(t)
+        | Event::DisplayMath(t)
+        | Event::FootnoteReference(t) => t.contains(BARE_BACKSLASH),
+        Event::Start(
+            Tag::Link {
+                dest_url, title, ..
+            }
+            | Tag::Image {
+                dest_url, title, ..
+            },
+        ) => dest_url.contains(BARE_BACKSLASH) || title.contains(BARE_BACKSLASH),
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(t)) | Tag::FootnoteDefinition(t)) => {
+            t.contains(BARE_BACKSLASH)
+        }
+        _ => false,
+    });
+    if clash {
+        return None;
+    }
+    let mut out = events.to_vec();
+    for i in marked {
+        let Some(Event::Text(t)) = out.get_mut(i) else {
+            continue;
+        };
+        let mut s = String::with_capacity(t.len() + 3);
+        let mut chars = t.chars().peekable();
+        while let Some(c) = chars.next() {
+            s.push(c);
+            let newline_next = match chars.peek() {
+                Some(n) => matches!(n, '\n' | '\r'),
+                None => newline_at(i + 1),
+            };
+            if c == '\\' && newline_next {
+                s.push(BARE_BACKSLASH);
+            }
+        }
+        *t = CowStr::from(s);
+    }
+    Some(out)
 }
 
 /// Stand-in for a footnote reference while serialising: the serialiser
@@ -2952,6 +3045,66 @@ mod tests {
             assert!(needs_tidy(dirty), "{dirty:?}");
             assert_ne!(tidy(dirty.to_owned()), dirty, "{dirty:?}");
         }
+    }
+
+    /// A backslash before a newline or carriage return in text is escaped:
+    /// bare, it would escape the `&` of the newline's entity. The same
+    /// bytes by the direct serialiser and by the crate.
+    #[test]
+    fn backslash_before_newline_is_escaped() {
+        let image = el(Kind::Image)
+            .with_attr("uri", "p.png")
+            .with_attr("alt", "x\\\ny");
+        let mut two = p("a\\");
+        two.push(Node::Text("\rb".into()));
+        let cases = [
+            (p("a\\\rb"), "a\\\\&#13;b\n", "a\\\rb"),
+            (p("a\\\\\rb"), "a\\\\\\\\&#13;b\n", "a\\\\\rb"),
+            (two, "a\\\\&#13;b\n", "a\\\rb"),
+            (
+                el(Kind::Paragraph).with_child(image),
+                "![x\\\\&#10;y](p.png)\n",
+                "x\\\ny",
+            ),
+            (
+                table(None, vec![row(vec![entry("c\\\rd")])], 1),
+                "||\n|-|\n|c\\\\&#13;d|\n",
+                "c\\\rd",
+            ),
+        ];
+        for crate_path in [false, true] {
+            for (tree, want, text) in &cases {
+                CRATE_ONLY.with(|c| c.set(crate_path));
+                let out = md(vec![tree.clone()]);
+                CRATE_ONLY.with(|c| c.set(false));
+                assert_eq!(&out, want, "crate only: {crate_path}");
+                assert_eq!(reparsed_text(&out), *text, "{out:?}");
+            }
+        }
+    }
+
+    /// HTML block lines after the first are `tidy`'s to keep, also when
+    /// the serialiser's line flags are reused (untouched output, or a
+    /// shortcode substituted line for line).
+    #[test]
+    fn html_block_lines_kept_with_line_flags() {
+        let raw = || {
+            el(Kind::Raw)
+                .with_attr("format", "html")
+                .with_text("<div>\n >x\n</div>")
+        };
+        let want = "a\n\n<div>\n >x\n</div>\n";
+        assert_eq!(tidy(want.to_owned()), want);
+        assert_eq!(md(vec![p("a"), raw()]), want);
+        let (out, _) = flavored(
+            vec![
+                p("a"),
+                raw(),
+                video("youtube", "L7ScFlkJEO8", "<iframe></iframe>"),
+            ],
+            Flavor::Hugo,
+        );
+        assert_eq!(out, format!("{want}\n{{{{< youtube L7ScFlkJEO8 >}}}}\n"));
     }
 
     fn flavored(children: Vec<Element>, flavor: Flavor) -> (String, Vec<Diagnostic>) {

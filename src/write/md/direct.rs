@@ -10,7 +10,7 @@
 //! emphasis is checked by re-parsing, as the crate does, and left to the
 //! crate when the check fails (it then tries other spellings).
 
-use super::{cmark_options, parser_options, top_blocks};
+use super::{parser_options, top_blocks};
 use pulldown_cmark::utils::TextMergeStream;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd};
 use std::fmt::Write as _;
@@ -94,13 +94,7 @@ pub(super) fn render(events: &[Event<'static>]) -> Option<(String, Option<Vec<u8
 /// Serialises `events` with a fresh crate serialiser and appends them.
 fn crate_run(events: &[Event<'static>], started: bool, out: &mut String) -> Option<()> {
     let mut part = String::new();
-    pulldown_cmark_to_cmark::cmark_with_options(
-        events.iter(),
-        &mut part,
-        parser_options(),
-        cmark_options(),
-    )
-    .ok()?;
+    super::cmark(events, &mut part).ok()?;
     // A fresh serialiser opens a quote or code block on a new line; in
     // the document the blank line before it already did.
     let opens_line = matches!(
@@ -176,11 +170,14 @@ struct Out {
     cur: u8,
     /// Inside a fenced code block's content.
     in_fence: bool,
+    /// Inside an HTML block: lines after its first are kept by `tidy`.
+    in_html: bool,
     /// Where the line being written starts in `text`.
     line_pos: usize,
 }
 
-/// A line inside a code block (after its opening fence): `tidy` keeps it.
+/// A line inside a code block (after its opening fence) or an HTML block
+/// (after its first line): `tidy` keeps it.
 pub(super) const LINE_KEEP: u8 = 1;
 /// A line ending in a hard break spelled with spaces.
 pub(super) const LINE_BREAK: u8 = 2;
@@ -224,7 +221,11 @@ impl Out {
         self.newlines += 1;
         self.flag_line();
         self.lines.push(self.cur);
-        self.cur = if self.in_fence { LINE_KEEP } else { 0 };
+        self.cur = if self.in_fence || self.in_html {
+            LINE_KEEP
+        } else {
+            0
+        };
         self.line_pos = self.text.len();
     }
 
@@ -340,6 +341,7 @@ impl Mini {
                 lines: Vec::new(),
                 cur: 0,
                 in_fence: false,
+                in_html: false,
                 line_pos: 0,
             },
             frames: Vec::new(),
@@ -379,6 +381,7 @@ impl Mini {
         self.out.cur = s.cur;
         self.out.line_pos = s.line_pos;
         self.out.in_fence = false;
+        self.out.in_html = false;
         self.tidy_ok = s.tidy_ok;
         self.pending_break = false;
         self.separator = s.separator;
@@ -828,6 +831,7 @@ impl Mini {
                         Event::Html(h) => tidy_free_html(h),
                         _ => true,
                     });
+                self.out.in_html = true;
                 self.push(
                     TagEnd::HtmlBlock,
                     0,
@@ -903,6 +907,11 @@ impl Mini {
                     blank_terminated,
                 },
             ) => {
+                self.out.in_html = false;
+                // The line after the block is not the block's.
+                if self.out.line_start {
+                    self.out.cur &= !LINE_KEEP;
+                }
                 self.open_html = open;
                 self.separator = 2;
                 if !blank_terminated {
@@ -1114,7 +1123,10 @@ fn escape_into(out: &mut String, text: &str, cx: Context) {
             b'-' | b'+' | b'=' => !(i == 0 && cx.line_start && cx.marker_end),
             b'.' | b')' => i == 0 || i > digits,
             b'!' => i + 1 != bytes.len() || !cx.link_next,
-            b'\\' => bytes.get(i + 1).is_some_and(|n| !n.is_ascii_punctuation()),
+            // Before a newline it would escape the newline entity's `&`.
+            b'\\' => bytes
+                .get(i + 1)
+                .is_some_and(|n| !n.is_ascii_punctuation() && !matches!(n, b'\n' | b'\r')),
             b'^' => text
                 .get(..i)
                 .and_then(|t| t.chars().next_back())
