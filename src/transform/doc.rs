@@ -126,6 +126,15 @@ impl Doc {
         doc.nodes.reserve(n + n / 4 + 64);
         doc.root = doc.import(document, None);
         doc.rebuild_registry();
+        // The arena holds the fresh import in document order: the kind
+        // index is one scan of it, no tree walk.
+        let mut index: Vec<Vec<Id>> = vec![Vec::new(); doc.made.len()];
+        for (id, node) in doc.nodes.iter().enumerate() {
+            if let Some(list) = node.kind.and_then(|k| index.get_mut(k as usize)) {
+                list.push(id);
+            }
+        }
+        doc.by_kind.replace(Some(index));
         doc
     }
 
