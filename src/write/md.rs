@@ -351,7 +351,7 @@ fn crate_only() -> bool {
 /// `lines`: (event index, source line) of blocks, sorted by index.
 /// Also per output line what `tidy` needs, when known without a parse.
 fn render(
-    events: &[Event<'static>],
+    events: &[Event<'_>],
     lines: &[(usize, u32)],
     diags: &mut Vec<Diagnostic>,
 ) -> (String, Option<Vec<u8>>) {
@@ -365,7 +365,7 @@ fn render(
 
 /// `render` by the crate alone.
 fn render_crate(
-    events: &[Event<'static>],
+    events: &[Event<'_>],
     lines: &[(usize, u32)],
     diags: &mut Vec<Diagnostic>,
 ) -> String {
@@ -667,7 +667,7 @@ fn line_needs_tidy(line: &str) -> bool {
 }
 
 /// Splits an event stream into its top-level blocks (index ranges).
-fn top_blocks(events: &[Event<'static>]) -> Vec<std::ops::Range<usize>> {
+fn top_blocks(events: &[Event<'_>]) -> Vec<std::ops::Range<usize>> {
     let mut blocks = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
@@ -854,6 +854,14 @@ fn has_class(e: &Element, class: &str) -> bool {
     e.attrs.classes.iter().any(|c| c == class)
 }
 
+/// `c[range]`, borrowing what `c` borrows.
+fn cow_slice<'a>(c: &CowStr<'a>, range: std::ops::Range<usize>) -> CowStr<'a> {
+    match c {
+        CowStr::Borrowed(s) => CowStr::Borrowed(s.get(range).unwrap_or("")),
+        _ => c.get(range).map_or(CowStr::Borrowed(""), owned_cow),
+    }
+}
+
 /// A text event; a short text is stored inline (no allocation).
 fn ev_text(s: impl Into<String> + AsRef<str>) -> Event<'static> {
     match InlineStr::try_from(s.as_ref()) {
@@ -862,12 +870,20 @@ fn ev_text(s: impl Into<String> + AsRef<str>) -> Event<'static> {
     }
 }
 
+/// A copy of `s`, inline when short.
+fn owned_cow(s: &str) -> CowStr<'static> {
+    match InlineStr::try_from(s) {
+        Ok(inline) => CowStr::Inlined(inline),
+        Err(_) => CowStr::from(s.to_owned()),
+    }
+}
+
 struct Writer<'a> {
     opts: &'a Options,
     diags: &'a mut Vec<Diagnostic>,
-    ev: Vec<Event<'static>>,
+    ev: Vec<Event<'a>>,
     /// Footnote and citation definitions, written at the end.
-    notes: Vec<Event<'static>>,
+    notes: Vec<Event<'a>>,
     /// Footnote/citation id -> GFM label.
     labels: HashMap<String, String>,
     /// Labels of the footnote references written, by stand-in number.
@@ -914,11 +930,11 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn diag(&mut self, level: Level, msg: impl Into<String>, e: &Element) {
+    fn diag(&mut self, level: Level, msg: impl Into<String>, e: &'a Element) {
         self.diags.push(Diagnostic::new(level, msg, e.line));
     }
 
-    fn start(&mut self, tag: Tag<'static>) {
+    fn start(&mut self, tag: Tag<'a>) {
         self.ev.push(Event::Start(tag));
     }
 
@@ -947,13 +963,13 @@ impl<'a> Writer<'a> {
             // `*a *` is no emphasis: the space goes after the closer.
             let kept = prev.trim_end().len();
             if kept < prev.len() {
-                let space = prev[kept..].to_owned();
-                *prev = CowStr::from(prev[..kept].to_owned());
+                let space = cow_slice(prev, kept..prev.len());
+                *prev = cow_slice(prev, 0..kept);
                 if kept == 0 {
                     self.ev.pop();
                 }
                 self.ev.push(Event::End(tag));
-                self.ev.push(ev_text(space));
+                self.ev.push(Event::Text(space));
                 return;
             }
         }
@@ -988,7 +1004,7 @@ impl<'a> Writer<'a> {
             if kept == 0 {
                 self.ev.pop();
             } else if kept < prev.len() {
-                *prev = CowStr::from(prev[..kept].to_owned());
+                *prev = cow_slice(prev, 0..kept);
             }
         }
     }
@@ -1008,7 +1024,7 @@ impl<'a> Writer<'a> {
     }
 
     /// Labels for every footnote and citation, unique ignoring case.
-    fn collect_labels(&mut self, doc: &Element) {
+    fn collect_labels(&mut self, doc: &'a Element) {
         let mut seen = HashSet::new();
         let labels = &mut self.labels;
         let wanted = &mut self.wanted;
@@ -1044,13 +1060,13 @@ impl<'a> Writer<'a> {
 
     // ---- blocks ----
 
-    fn blocks(&mut self, e: &Element) {
+    fn blocks(&mut self, e: &'a Element) {
         for child in &e.children {
             self.block_node(child);
         }
     }
 
-    fn block_node(&mut self, n: &Node) {
+    fn block_node(&mut self, n: &'a Node) {
         match n {
             Node::Text(t) if t.trim().is_empty() => {}
             Node::Text(t) => {
@@ -1064,7 +1080,7 @@ impl<'a> Writer<'a> {
 
     /// `<a id>` anchors for the ids of `e` that internal links use, except
     /// the one the heading slug already gives.
-    fn anchors(&mut self, e: &Element, slug: Option<&str>) -> Option<String> {
+    fn anchors(&mut self, e: &'a Element, slug: Option<&str>) -> Option<String> {
         let mut html = String::new();
         for id in &e.attrs.ids {
             if self.wanted.contains(id)
@@ -1081,7 +1097,7 @@ impl<'a> Writer<'a> {
         Some(html)
     }
 
-    fn block(&mut self, e: &Element) {
+    fn block(&mut self, e: &'a Element) {
         let is_list = matches!(
             e.kind,
             Kind::BulletList
@@ -1157,7 +1173,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn section(&mut self, e: &Element) {
+    fn section(&mut self, e: &'a Element) {
         self.depth += 1;
         let level = self.base + self.depth - 1;
         for child in &e.children {
@@ -1200,11 +1216,11 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn heading(&mut self, e: &Element, level: usize) {
+    fn heading(&mut self, e: &'a Element, level: usize) {
         self.heading_with(e, level, None);
     }
 
-    fn heading_with(&mut self, e: &Element, level: usize, anchors: Option<String>) {
+    fn heading_with(&mut self, e: &'a Element, level: usize, anchors: Option<String>) {
         let tag = Tag::Heading {
             level: heading_level(level),
             id: None,
@@ -1222,7 +1238,7 @@ impl<'a> Writer<'a> {
         self.end(end);
     }
 
-    fn para(&mut self, e: &Element) {
+    fn para(&mut self, e: &'a Element) {
         if !e.attrs.classes.is_empty() {
             self.diag(Level::Info, "paragraph classes dropped in Markdown", e);
         }
@@ -1234,7 +1250,7 @@ impl<'a> Writer<'a> {
         self.end(TagEnd::Paragraph);
     }
 
-    fn bold_para(&mut self, e: &Element) {
+    fn bold_para(&mut self, e: &'a Element) {
         self.start(Tag::Paragraph);
         self.strong(|w| w.inlines(e));
         self.end(TagEnd::Paragraph);
@@ -1249,7 +1265,7 @@ impl<'a> Writer<'a> {
     }
 
     /// docutils' "compact" rule: each item one paragraph, maybe a sublist.
-    fn is_tight(list: &Element) -> bool {
+    fn is_tight(list: &'a Element) -> bool {
         list.elements().all(|item| {
             let mut paras = 0;
             shown(item).enumerate().all(|(i, c)| match c.kind {
@@ -1265,7 +1281,7 @@ impl<'a> Writer<'a> {
         })
     }
 
-    fn list(&mut self, e: &Element) {
+    fn list(&mut self, e: &'a Element) {
         let start = if e.kind == Kind::EnumeratedList {
             if e.get("enumtype").is_some_and(|t| t != "arabic") {
                 self.diag(
@@ -1295,7 +1311,7 @@ impl<'a> Writer<'a> {
 
     /// One item of the pandoc-style bullet list used for definition-like
     /// lists: bold term, hard break, the first paragraph, then the rest.
-    fn term_item(&mut self, term: impl FnOnce(&mut Self), body: &[&Element], tight: bool) {
+    fn term_item(&mut self, term: impl FnOnce(&mut Self), body: &[&'a Element], tight: bool) {
         self.start(Tag::Item);
         if !tight {
             self.start(Tag::Paragraph);
@@ -1330,7 +1346,7 @@ impl<'a> Writer<'a> {
                 .all(|b| shown(b).all(|c| c.kind == Kind::Paragraph))
     }
 
-    fn definition_list(&mut self, e: &Element) {
+    fn definition_list(&mut self, e: &'a Element) {
         self.diag(
             Level::Info,
             "definition list written as a bullet list with bold terms",
@@ -1370,7 +1386,7 @@ impl<'a> Writer<'a> {
         self.end(TagEnd::List(false));
     }
 
-    fn field_list(&mut self, e: &Element) {
+    fn field_list(&mut self, e: &'a Element) {
         let what = if e.kind == Kind::Docinfo {
             "docinfo"
         } else {
@@ -1413,7 +1429,7 @@ impl<'a> Writer<'a> {
     }
 
     /// A docinfo element (author, date, ...): its name from the kind.
-    fn docinfo_item(&mut self, field: &Element, tight: bool) {
+    fn docinfo_item(&mut self, field: &'a Element, tight: bool) {
         self.start(Tag::Item);
         if !tight {
             self.start(Tag::Paragraph);
@@ -1429,7 +1445,7 @@ impl<'a> Writer<'a> {
         self.end(TagEnd::Item);
     }
 
-    fn option_list(&mut self, e: &Element) {
+    fn option_list(&mut self, e: &'a Element) {
         self.diag(
             Level::Info,
             "option list written as a bullet list with bold options",
@@ -1469,7 +1485,7 @@ impl<'a> Writer<'a> {
     }
 
     /// Lines joined by hard breaks; nesting as leading no-break spaces.
-    fn line_block(&mut self, e: &Element) {
+    fn line_block(&mut self, e: &'a Element) {
         let mut lines = Vec::new();
         flatten_lines(e, 0, &mut lines);
         let mut open = false;
@@ -1498,7 +1514,18 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn code_block(&mut self, e: &Element, lang: String) {
+    fn code_block(&mut self, e: &'a Element, lang: String) {
+        if let [Node::Text(t)] = e.children.as_slice() {
+            // The common case, borrowed: the newline ending the code apart
+            // (adjacent texts are one text to the serialisers).
+            self.start(Tag::CodeBlock(CodeBlockKind::Fenced(CowStr::from(lang))));
+            self.ev.push(Event::Text(CowStr::Borrowed(t)));
+            if !t.ends_with('\n') {
+                self.ev.push(Event::Text(CowStr::Borrowed("\n")));
+            }
+            self.end(TagEnd::CodeBlock);
+            return;
+        }
         let mut text = String::new();
         let mut numbered = false;
         for child in &e.children {
@@ -1522,7 +1549,7 @@ impl<'a> Writer<'a> {
 
     /// A parsed literal as an HTML `<pre>` (a fence would drop its markup
     /// and links); blank lines cannot end a `<pre>` HTML block.
-    fn parsed_literal(&mut self, e: &Element) {
+    fn parsed_literal(&mut self, e: &'a Element) {
         self.diag(
             Level::Info,
             "parsed literal written as an HTML <pre> to keep its markup",
@@ -1532,7 +1559,7 @@ impl<'a> Writer<'a> {
         for child in &e.children {
             match child {
                 // Kept whole: `text()` would drop the spaces opening a line.
-                Node::Text(t) => self.ev.push(ev_text(t.as_str())),
+                Node::Text(t) => self.ev.push(Event::Text(CowStr::Borrowed(t))),
                 Node::Element(c) => self.inline(c),
             }
         }
@@ -1543,7 +1570,7 @@ impl<'a> Writer<'a> {
         self.html_block(html);
     }
 
-    fn block_quote(&mut self, e: &Element) {
+    fn block_quote(&mut self, e: &'a Element) {
         self.start(Tag::BlockQuote(None));
         for child in &e.children {
             match child {
@@ -1559,7 +1586,7 @@ impl<'a> Writer<'a> {
         self.end(TagEnd::BlockQuote(None));
     }
 
-    fn admonition(&mut self, e: &Element) {
+    fn admonition(&mut self, e: &'a Element) {
         let alert =
             alert_kind(e.kind).filter(|_| self.opts.alerts && self.opts.flavor != Flavor::Jekyll);
         self.start(Tag::BlockQuote(alert));
@@ -1597,7 +1624,7 @@ impl<'a> Writer<'a> {
         self.end(TagEnd::BlockQuote(alert));
     }
 
-    fn comment(&mut self, e: &Element) {
+    fn comment(&mut self, e: &'a Element) {
         if is_teaser(e) {
             self.html_block("<!--more-->\n".into());
         }
@@ -1609,7 +1636,7 @@ impl<'a> Writer<'a> {
         self.end(TagEnd::HtmlBlock);
     }
 
-    fn raw_block(&mut self, e: &Element) {
+    fn raw_block(&mut self, e: &'a Element) {
         if self.opts.flavor == Flavor::Hugo
             && let Some(code) = hugo_shortcode(e)
         {
@@ -1639,7 +1666,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn figure(&mut self, e: &Element) {
+    fn figure(&mut self, e: &'a Element) {
         self.diag(
             Level::Info,
             "figure written as an image with the caption as a paragraph",
@@ -1660,7 +1687,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn topic(&mut self, e: &Element) {
+    fn topic(&mut self, e: &'a Element) {
         self.diag(
             Level::Info,
             format!("{} written as a bold title and its content", e.kind.name()),
@@ -1683,7 +1710,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn note(&mut self, e: &Element) {
+    fn note(&mut self, e: &'a Element) {
         let Some(label) = e
             .attrs
             .ids
@@ -1713,7 +1740,7 @@ impl<'a> Writer<'a> {
         self.notes.extend(note);
     }
 
-    fn table(&mut self, e: &Element) {
+    fn table(&mut self, e: &'a Element) {
         let groups: Vec<&Element> = e.elements().filter(|c| c.kind == Kind::Tgroup).collect();
         if let Some(title) = e.child(Kind::Title) {
             self.bold_para(title);
@@ -1732,7 +1759,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn gfm_table(&mut self, g: &Element) {
+    fn gfm_table(&mut self, g: &'a Element) {
         let cols = g.elements().filter(|c| c.kind == Kind::Colspec).count();
         let head_rows: Vec<&Element> = g
             .child(Kind::Thead)
@@ -1769,7 +1796,7 @@ impl<'a> Writer<'a> {
         self.end(TagEnd::Table);
     }
 
-    fn table_cells(&mut self, row: &Element) {
+    fn table_cells(&mut self, row: &'a Element) {
         for entry in row.elements() {
             self.start(Tag::TableCell);
             for p in entry.elements() {
@@ -1780,7 +1807,7 @@ impl<'a> Writer<'a> {
     }
 
     /// A raw HTML table whose cells are this writer's output as HTML.
-    fn html_table(&mut self, groups: &[&Element]) -> String {
+    fn html_table(&mut self, groups: &[&'a Element]) -> String {
         let mut html = String::from("<table>\n");
         for g in groups {
             for part in g.elements() {
@@ -1807,7 +1834,7 @@ impl<'a> Writer<'a> {
     }
 
     /// Block content as HTML, through the same events.
-    fn html_of(&mut self, e: &Element) -> String {
+    fn html_of(&mut self, e: &'a Element) -> String {
         let outer = std::mem::take(&mut self.ev);
         let mark = self.block_lines.len();
         let was = std::mem::replace(&mut self.one_line, false);
@@ -1823,7 +1850,7 @@ impl<'a> Writer<'a> {
 
     // ---- inlines ----
 
-    fn inlines(&mut self, e: &Element) {
+    fn inlines(&mut self, e: &'a Element) {
         for child in &e.children {
             match child {
                 Node::Text(t) => self.text(t),
@@ -1832,7 +1859,17 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn text(&mut self, t: &str) {
+    /// Text from the tree: its events borrow it.
+    fn text(&mut self, t: &'a str) {
+        self.text_with(t, |s| Event::Text(CowStr::Borrowed(s)));
+    }
+
+    /// `text` for a string made here (copied into the events).
+    fn text_copied(&mut self, t: &str) {
+        self.text_with(t, |s| Event::Text(owned_cow(s)));
+    }
+
+    fn text_with<'s>(&mut self, t: &'s str, ev: impl Fn(&'s str) -> Event<'a>) {
         for (i, piece) in t.split('\n').enumerate() {
             if i > 0 {
                 self.line_break();
@@ -1849,13 +1886,12 @@ impl<'a> Writer<'a> {
                 let body = piece.trim_start();
                 if body.len() < piece.len() {
                     let at = self.ev.len() - 1;
-                    self.ev
-                        .insert(at, ev_text(&piece[..piece.len() - body.len()]));
+                    self.ev.insert(at, ev(&piece[..piece.len() - body.len()]));
                     piece = body;
                 }
             }
             if !piece.is_empty() {
-                self.ev.push(ev_text(piece));
+                self.ev.push(ev(piece));
             }
         }
     }
@@ -1897,29 +1933,32 @@ impl<'a> Writer<'a> {
                 None => {
                     let first = rest.chars().next().map_or(1, char::len_utf8);
                     let n = rest[first..].find('<').map_or(rest.len(), |i| i + first);
-                    self.text(&rest[..n]);
+                    self.text_copied(&rest[..n]);
                     rest = &rest[n..];
                 }
             }
         }
     }
 
-    fn wrap(&mut self, tag: Tag<'static>, e: &Element) {
+    fn wrap(&mut self, tag: Tag<'a>, e: &'a Element) {
         let end = TagEnd::from(tag.clone());
         self.start(tag);
         self.inlines(e);
         self.end(end);
     }
 
-    fn inline(&mut self, e: &Element) {
+    fn inline(&mut self, e: &'a Element) {
         match e.kind {
             Kind::Emphasis | Kind::TitleReference => self.wrap(Tag::Emphasis, e),
             // Strong in strong has no Markdown spelling (a bold term's markup).
             Kind::Strong if self.in_strong => self.inlines(e),
             Kind::Strong => self.strong(|w| w.inlines(e)),
             Kind::Literal => {
-                let code = e.astext().replace('\n', " ");
-                self.ev.push(Event::Code(CowStr::from(code)));
+                let code = match e.children.as_slice() {
+                    [Node::Text(t)] if !t.contains('\n') => CowStr::Borrowed(t.as_str()),
+                    _ => CowStr::from(e.astext().replace('\n', " ")),
+                };
+                self.ev.push(Event::Code(code));
             }
             Kind::Reference => self.link(e),
             Kind::FootnoteReference | Kind::CitationReference => self.note_ref(e),
@@ -1958,7 +1997,7 @@ impl<'a> Writer<'a> {
             }
             k if !is_inline_kind(k) => {
                 // A block inside inline content: keep its text.
-                self.text(&e.astext());
+                self.text_copied(&e.astext());
             }
             _ => self.inlines(e),
         }
@@ -1966,7 +2005,7 @@ impl<'a> Writer<'a> {
 
     /// A custom role's classes (often styling) on an HTML `<span>`, as
     /// pandoc writes a classed span.
-    fn span(&mut self, e: &Element) {
+    fn span(&mut self, e: &'a Element) {
         self.diag(Level::Info, "inline classes written as an HTML <span>", e);
         let classes = esc_html(&e.attrs.classes.join(" "));
         self.inline_html(&format!("<span class=\"{classes}\">"));
@@ -1974,10 +2013,10 @@ impl<'a> Writer<'a> {
         self.inline_html("</span>");
     }
 
-    fn link(&mut self, e: &Element) {
+    fn link(&mut self, e: &'a Element) {
         let dest = match (e.get("refuri"), e.get("refid")) {
-            (Some(uri), _) => uri.to_owned(),
-            (None, Some(id)) => format!("#{id}"),
+            (Some(uri), _) => CowStr::Borrowed(uri),
+            (None, Some(id)) => CowStr::from(format!("#{id}")),
             (None, None) => {
                 self.diag(Level::Info, "unresolved reference written as text", e);
                 return self.inlines(e);
@@ -1986,9 +2025,13 @@ impl<'a> Writer<'a> {
         if self.in_link {
             return self.inlines(e);
         }
-        let text = e.astext();
-        let auto = text == dest
-            && e.children.len() == 1
+        // Only a lone child can be the whole text.
+        let auto = match e.children.as_slice() {
+            [Node::Text(t)] => **t == *dest,
+            [Node::Element(c)] => c.astext() == *dest,
+            _ => false,
+        };
+        let auto = auto
             && dest.contains("://")
             && !dest.contains(|c: char| c.is_whitespace() || c == '<' || c == '>');
         let tag = Tag::Link {
@@ -1997,7 +2040,7 @@ impl<'a> Writer<'a> {
             } else {
                 LinkType::Inline
             },
-            dest_url: CowStr::from(dest),
+            dest_url: dest,
             title: CowStr::from(""),
             id: CowStr::from(""),
         };
@@ -2006,7 +2049,7 @@ impl<'a> Writer<'a> {
         self.in_link = false;
     }
 
-    fn note_ref(&mut self, e: &Element) {
+    fn note_ref(&mut self, e: &'a Element) {
         match e.get("refid").and_then(|id| self.labels.get(id)).cloned() {
             Some(label) => {
                 let html = format!("{NOTE_REF}{}/>", self.note_refs.len());
@@ -2024,7 +2067,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn image(&mut self, e: &Element) {
+    fn image(&mut self, e: &'a Element) {
         if let Some(html) = self.image_html(e) {
             self.ev.push(Event::InlineHtml(CowStr::from(html)));
         } else {
@@ -2032,22 +2075,22 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn plain_image(&mut self, e: &Element) {
+    fn plain_image(&mut self, e: &'a Element) {
         self.start(Tag::Image {
             link_type: LinkType::Inline,
-            dest_url: CowStr::from(e.get("uri").unwrap_or("").to_owned()),
+            dest_url: CowStr::Borrowed(e.get("uri").unwrap_or("")),
             title: CowStr::from(""),
             id: CowStr::from(""),
         });
         if let Some(alt) = e.get("alt").filter(|a| !a.is_empty()) {
-            self.ev.push(ev_text(alt));
+            self.ev.push(Event::Text(CowStr::Borrowed(alt)));
         }
         self.end(TagEnd::Image);
     }
 
     /// An image alone as a block. As HTML it is an HTML block: an `<img>`
     /// line after a blank line reads back as one, not as a paragraph.
-    fn image_block(&mut self, e: &Element) {
+    fn image_block(&mut self, e: &'a Element) {
         match self.image_html(e) {
             Some(mut html) => {
                 html.push('\n');
@@ -2063,7 +2106,7 @@ impl<'a> Writer<'a> {
 
     /// The `<img>` for an image with size or alignment (`None`: Markdown's
     /// image will do, size dropped with a note when HTML is off).
-    fn image_html(&mut self, e: &Element) -> Option<String> {
+    fn image_html(&mut self, e: &'a Element) -> Option<String> {
         let extra: Vec<(&str, &str)> = ["width", "height", "scale", "align"]
             .into_iter()
             .filter_map(|k| e.get(k).map(|v| (k, v)))
@@ -2112,7 +2155,7 @@ impl<'a> Writer<'a> {
         Some(html)
     }
 
-    fn raw_inline(&mut self, e: &Element) {
+    fn raw_inline(&mut self, e: &'a Element) {
         if is_html_raw(e) {
             self.inline_html(&e.astext());
         } else {

@@ -18,13 +18,13 @@ use std::fmt::Write as _;
 /// The crate's serialisation of `events`, or `None` when a run fails or
 /// needs document-wide state (a list placeholder label): the caller then
 /// serialises the whole document with the crate.
-pub(super) fn render(events: &[Event<'static>]) -> Option<(String, Option<Vec<u8>>)> {
+pub(super) fn render(events: &[Event<'_>]) -> Option<(String, Option<Vec<u8>>)> {
     let mut out = String::new();
     let mut mini = Mini::new();
     mini.out.text.reserve(events.len() * 24);
     // Start of the pending crate run, and the previous block.
     let mut run: Option<usize> = None;
-    let mut prev: Option<&[Event<'static>]> = None;
+    let mut prev: Option<&[Event<'_>]> = None;
     for range in top_blocks(events) {
         let block = events.get(range.clone())?;
         let is_list = matches!(block.first(), Some(Event::Start(Tag::List(_))));
@@ -92,7 +92,7 @@ pub(super) fn render(events: &[Event<'static>]) -> Option<(String, Option<Vec<u8
 }
 
 /// Serialises `events` with a fresh crate serialiser and appends them.
-fn crate_run(events: &[Event<'static>], started: bool, out: &mut String) -> Option<()> {
+fn crate_run(events: &[Event<'_>], started: bool, out: &mut String) -> Option<()> {
     let mut part = String::new();
     super::cmark(events, &mut part).ok()?;
     // A fresh serialiser opens a quote or code block on a new line; in
@@ -124,7 +124,7 @@ fn join(out: &mut String, part: &str, started: bool, strip_newline: bool) {
 
 /// Whether the block after this one starts after a plain blank line, with
 /// no state left in the crate's renderer.
-fn neutral_end(block: &[Event<'static>]) -> bool {
+fn neutral_end(block: &[Event<'_>]) -> bool {
     match block.first() {
         Some(Event::Start(Tag::HtmlBlock)) => html_block_needs_blank(block) || html_closed(block),
         Some(Event::Start(
@@ -407,7 +407,7 @@ impl Mini {
 
     /// Renders one top-level block into `self.out.text` (taken by the
     /// caller); false when it holds an event not handled here.
-    fn block(&mut self, block: &[Event<'static>]) -> bool {
+    fn block(&mut self, block: &[Event<'_>]) -> bool {
         self.frames.clear();
         let mut i = 0;
         while let Some(ev) = block.get(i) {
@@ -568,7 +568,7 @@ impl Mini {
         }
     }
 
-    fn before(&mut self, ev: &Event<'static>) {
+    fn before(&mut self, ev: &Event<'_>) {
         if matches!(ev, Event::End(_) | Event::Html(_)) {
             return;
         }
@@ -661,7 +661,7 @@ impl Mini {
         }
     }
 
-    fn start(&mut self, tag: &Tag<'static>, i: usize, block: &[Event<'static>]) -> bool {
+    fn start(&mut self, tag: &Tag<'_>, i: usize, block: &[Event<'_>]) -> bool {
         let previous_list = self.last_list.take();
         let len = self.out.text.len();
         let at_item_start = self
@@ -828,7 +828,7 @@ impl Mini {
                         .iter()
                         .any(|f| matches!(f.content, Content::Quote))
                     && body.iter().all(|e| match e {
-                        Event::Html(h) => tidy_free_html(h),
+                        Event::Html(h) => tidy_free_html(h.as_ref()),
                         _ => true,
                     });
                 self.out.in_html = true;
@@ -874,7 +874,7 @@ impl Mini {
         self.push(end, 0, content);
     }
 
-    fn end(&mut self, end: TagEnd, previous: Last, block: &[Event<'static>]) -> bool {
+    fn end(&mut self, end: TagEnd, previous: Last, block: &[Event<'_>]) -> bool {
         let Some(frame) = self.frames.pop() else {
             return false;
         };
@@ -1035,7 +1035,7 @@ impl Mini {
     /// The crate's `escape_text` with our parser options (tables, math,
     /// strikethrough, footnotes, GFM; no superscript, definition lists or
     /// heading attributes) outside tables.
-    fn text(&mut self, text: &str, next: Option<&Event<'static>>) {
+    fn text(&mut self, text: &str, next: Option<&Event<'_>>) {
         if self.raw_text() {
             self.out.write(text);
             return;
@@ -1170,7 +1170,7 @@ fn tidy_free_html(html: &str) -> bool {
 }
 
 /// The events inside the block started at `i` (up to its end).
-fn block_body<'e>(block: &'e [Event<'static>], i: usize) -> &'e [Event<'static>] {
+fn block_body<'e, 'v>(block: &'e [Event<'v>], i: usize) -> &'e [Event<'v>] {
     let mut depth = 0usize;
     for (j, e) in block.iter().enumerate().skip(i) {
         match e {
@@ -1189,7 +1189,7 @@ fn block_body<'e>(block: &'e [Event<'static>], i: usize) -> &'e [Event<'static>]
 
 /// The crate's list tightness scan over a list's events (after its
 /// start): (inline content directly in an item, paragraphs in items).
-fn list_shape(body: &[Event<'static>]) -> Option<(bool, usize)> {
+fn list_shape(body: &[Event<'_>]) -> Option<(bool, usize)> {
     let mut depth = 0usize;
     let mut tight = false;
     let mut paragraphs = 0;
@@ -1228,14 +1228,14 @@ fn needs_blank_after_list(tag: &Tag<'_>, tail: ItemTail) -> bool {
 }
 
 /// A heading with a line break is written setext-style (left to the crate).
-fn setext(body: &[Event<'static>]) -> bool {
+fn setext(body: &[Event<'_>]) -> bool {
     body.iter().any(|e| {
         matches!(e, Event::SoftBreak | Event::HardBreak)
             || matches!(e, Event::InlineHtml(t) if t.contains('\n'))
     })
 }
 
-fn has_delimiters(body: &[Event<'static>]) -> bool {
+fn has_delimiters(body: &[Event<'_>]) -> bool {
     body.iter().any(|e| {
         matches!(
             e,
@@ -1256,7 +1256,7 @@ fn has_delimiters(body: &[Event<'static>]) -> bool {
 /// markup whose spelling cannot be misread (emphasis between letters or
 /// digits, plain link targets, no spaces at line ends). False means
 /// "parse to find out", never "fails".
-fn surely_round_trips(block: &[Event<'static>]) -> bool {
+fn surely_round_trips(block: &[Event<'_>]) -> bool {
     let mut in_link = false;
     for (i, ev) in block.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|j| block.get(j));
@@ -1371,7 +1371,7 @@ enum Edge {
 
 /// The class of the output next to a delimiter run: the first (`first`)
 /// or last character the event writes.
-fn edge(ev: Option<&Event<'static>>, first: bool) -> Edge {
+fn edge(ev: Option<&Event<'_>>, first: bool) -> Edge {
     let c = match ev {
         Some(Event::Text(t)) => {
             let c = if first {
@@ -1412,7 +1412,7 @@ fn edge(ev: Option<&Event<'static>>, first: bool) -> Edge {
 
 /// A fenced code block (its events after the start) that parses back:
 /// one text ending in a newline, no blank-but-spaces lines, a plain info.
-fn plain_code(info: &str, body: &[Event<'static>]) -> bool {
+fn plain_code(info: &str, body: &[Event<'_>]) -> bool {
     let [Event::Text(t), Event::End(TagEnd::CodeBlock), ..] = body else {
         return false;
     };
@@ -1439,7 +1439,7 @@ fn is_note_ref(html: &str) -> bool {
 }
 
 /// Text whose ends a parser keeps: no spaces before a line or block end.
-fn text_safe(text: &str, next: Option<&Event<'static>>) -> bool {
+fn text_safe(text: &str, next: Option<&Event<'_>>) -> bool {
     // A backslash before a newline entity would escape its `&`.
     if text.is_empty() || text.contains("\\\n") || text.contains("\\\r") {
         return false;
@@ -1459,7 +1459,7 @@ fn text_safe(text: &str, next: Option<&Event<'static>>) -> bool {
 /// A list (its events after the start) whose items are all inline
 /// content (tight) or all paragraphs (loose), nested lists last; the
 /// crate's spacing then makes the parser see the same tightness.
-fn list_safe(body: &[Event<'static>]) -> bool {
+fn list_safe(body: &[Event<'_>]) -> bool {
     let mut depth = 0usize;
     // Per item: (inline seen, paragraph seen, nested list closed).
     let (mut inline, mut para, mut nested) = (false, false, false);
@@ -1530,7 +1530,7 @@ fn list_safe(body: &[Event<'static>]) -> bool {
 }
 
 /// `surely_round_trips`, which tests confirm by parsing.
-fn checked_safe(md: &str, block: &[Event<'static>]) -> bool {
+fn checked_safe(md: &str, block: &[Event<'_>]) -> bool {
     let sure = surely_round_trips(block);
     #[cfg(test)]
     assert!(
@@ -1544,7 +1544,7 @@ fn checked_safe(md: &str, block: &[Event<'static>]) -> bool {
 
 /// The crate's check of a block with delimiters: its output parses back
 /// to the same events.
-fn round_trips(md: &str, block: &[Event<'static>]) -> bool {
+fn round_trips(md: &str, block: &[Event<'_>]) -> bool {
     let parsed = TextMergeStream::new(pulldown_cmark::Parser::new_ext(md, parser_options()));
     parsed.eq(TextMergeStream::new(block.iter().cloned()))
 }
@@ -1618,7 +1618,7 @@ fn close_link(uri: &str, title: &str, out: &mut String) {
 }
 
 /// An HTML block that a blank line ends (not `<pre>`, `<script>`, ...).
-fn html_block_needs_blank(block: &[Event<'static>]) -> bool {
+fn html_block_needs_blank(block: &[Event<'_>]) -> bool {
     let Some(html) = block.iter().find_map(|e| match e {
         Event::Html(h) => Some(h.as_ref()),
         _ => None,
@@ -1641,7 +1641,7 @@ fn html_block_needs_blank(block: &[Event<'static>]) -> bool {
 }
 
 /// An HTML block whose text holds its own terminator.
-fn html_closed(block: &[Event<'static>]) -> bool {
+fn html_closed(block: &[Event<'_>]) -> bool {
     let text: String = block
         .iter()
         .filter_map(|e| match e {
@@ -1670,7 +1670,7 @@ fn html_closed(block: &[Event<'static>]) -> bool {
 /// The crate's test for a list that needs a placeholder reference
 /// definition (a label chosen over the whole document): such documents
 /// are left to the crate whole.
-fn needs_list_placeholder(events: &[Event<'static>]) -> bool {
+fn needs_list_placeholder(events: &[Event<'_>]) -> bool {
     let mut open = Vec::new();
     for (end, event) in events.iter().enumerate() {
         match event {
