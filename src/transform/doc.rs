@@ -25,6 +25,9 @@ pub(crate) struct N {
     pub resolved: bool,
     pub referenced: bool,
     pub multiply_indirect: bool,
+    /// The imported element's box, emptied (its child list keeps its
+    /// capacity): the export refills it instead of allocating anew.
+    shell: Option<Box<Element>>,
 }
 
 impl N {
@@ -46,6 +49,7 @@ impl N {
             resolved: false,
             referenced: false,
             multiply_indirect: false,
+            shell: None,
         }
     }
 }
@@ -100,15 +104,21 @@ pub(crate) struct Doc {
 }
 
 /// An element with the attributes of arena node `n` (moved out) and room
-/// for its children.
-fn take_shell(nodes: &mut [N], n: Id) -> Element {
+/// for its children: the node's imported box when it has one.
+fn take_shell(nodes: &mut [N], n: Id) -> Box<Element> {
     let node = &mut nodes[n];
-    Element {
-        kind: node.kind.unwrap_or(Kind::Inline),
-        attrs: std::mem::take(&mut node.attrs),
-        children: Vec::with_capacity(node.children.len()),
-        line: node.line,
-    }
+    let kind = node.kind.unwrap_or(Kind::Inline);
+    let attrs = std::mem::take(&mut node.attrs);
+    let mut shell = node
+        .shell
+        .take()
+        .unwrap_or_else(|| Box::new(Element::new(kind)));
+    shell.kind = kind;
+    shell.attrs = attrs;
+    shell.line = node.line;
+    shell.children.clear();
+    shell.children.reserve_exact(node.children.len());
+    shell
 }
 
 impl Doc {
@@ -148,29 +158,34 @@ impl Doc {
         } = el;
         let root = self.push_element(kind, attrs, line, parent);
         self.nodes[root].children.reserve_exact(children.len());
-        let mut stack = vec![(root, children.into_iter())];
-        while let Some((pid, iter)) = stack.last_mut() {
+        // Children are taken out of their list one by one (a text stand-in
+        // left behind costs nothing), so the emptied list can be kept.
+        let mut stack = vec![(root, children, 0)];
+        while let Some((pid, kids, next)) = stack.last_mut() {
             let pid = *pid;
             let id = self.nodes.len();
-            match iter.next() {
-                None => {
-                    stack.pop();
-                    continue;
+            let Some(slot) = kids.get_mut(*next) else {
+                if let Some((nid, mut kids, _)) = stack.pop() {
+                    kids.clear();
+                    if let Some(shell) = self.nodes[nid].shell.as_mut() {
+                        shell.children = kids;
+                    }
                 }
-                Some(Node::Text(text)) => {
+                continue;
+            };
+            *next += 1;
+            match std::mem::replace(slot, Node::Text(String::new())) {
+                Node::Text(text) => {
                     self.nodes
                         .push(N::new(None, text, Attrs::default(), None, Some(pid)))
                 }
-                Some(Node::Element(e)) => {
-                    let Element {
-                        kind,
-                        attrs,
-                        children,
-                        line,
-                    } = *e;
-                    self.push_element(kind, attrs, line, Some(pid));
-                    self.nodes[id].children.reserve_exact(children.len());
-                    stack.push((id, children.into_iter()));
+                Node::Element(mut e) => {
+                    let kids = std::mem::take(&mut e.children);
+                    let attrs = std::mem::take(&mut e.attrs);
+                    self.push_element(e.kind, attrs, e.line, Some(pid));
+                    self.nodes[id].children.reserve_exact(kids.len());
+                    self.nodes[id].shell = Some(e);
+                    stack.push((id, kids, 0));
                 }
             }
             self.nodes[pid].children.push(id);
@@ -206,7 +221,7 @@ impl Doc {
     pub fn take_tree(&mut self, id: Id) -> Element {
         let nodes = &mut self.nodes;
         let root = take_shell(nodes, id);
-        let mut stack: Vec<(Id, Element, usize)> = vec![(id, root, 0)];
+        let mut stack: Vec<(Id, Box<Element>, usize)> = vec![(id, root, 0)];
         loop {
             let Some((nid, _, next)) = stack.last_mut() else {
                 return Element::new(Kind::Document);
@@ -227,8 +242,8 @@ impl Doc {
                 return Element::new(Kind::Document);
             };
             match stack.last_mut() {
-                Some(parent) => parent.1.children.push(done.into()),
-                None => return done,
+                Some(parent) => parent.1.children.push(Node::Element(done)),
+                None => return *done,
             }
         }
     }
