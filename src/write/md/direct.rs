@@ -439,6 +439,14 @@ impl Mini {
                     let next = block.get(j);
                     if j == i + 1 {
                         self.text(t, next);
+                    } else if self.raw_text() {
+                        // Copied as is: no need to join (a code block's
+                        // closing newline comes apart).
+                        for e in block.get(i..j).unwrap_or_default() {
+                            if let Event::Text(t) = e {
+                                self.out.write(t);
+                            }
+                        }
                     } else {
                         let mut joined = String::new();
                         for e in block.get(i..j).unwrap_or_default() {
