@@ -3126,6 +3126,25 @@ mod tests {
         }
     }
 
+    /// An anchor opening a paragraph starts no HTML block: the serialiser's
+    /// line flags still stand (no re-parse for `tidy`); a block tag does.
+    #[test]
+    fn inline_anchor_at_line_start_keeps_line_flags() {
+        let para = |open: &'static str, close: &'static str| {
+            vec![
+                Event::Start(Tag::Paragraph),
+                Event::InlineHtml(CowStr::Borrowed(open)),
+                Event::InlineHtml(CowStr::Borrowed(close)),
+                Event::Text(CowStr::Borrowed("Text")),
+                Event::End(TagEnd::Paragraph),
+            ]
+        };
+        let flags = |events: Vec<Event<'_>>| direct::render(&events).and_then(|(_, f)| f);
+        assert!(flags(para("<a id=\"x\">", "</a>")).is_some());
+        assert!(flags(para("<div>", "</div>")).is_none());
+        assert!(flags(para("</a>", "<a>")).is_none());
+    }
+
     /// HTML block lines after the first are `tidy`'s to keep, also when
     /// the serialiser's line flags are reused (untouched output, or a
     /// shortcode substituted line for line).

@@ -469,8 +469,9 @@ impl Mini {
                     // At a line start it may open an HTML block.
                     let len = self.out.text.len();
                     self.tidy_ok &= !h.contains('\n')
-                        && !self.out.line_start
-                        && self.frames.last().is_none_or(|f| f.start != len);
+                        && (!self.out.line_start
+                            && self.frames.last().is_none_or(|f| f.start != len)
+                            || opens_no_html_block(h, block.get(i + 1)));
                     self.out.write(h);
                     self.last = Last::Inline;
                 }
@@ -1168,6 +1169,27 @@ fn escape_into(out: &mut String, text: &str, cx: Context) {
         }
     }
     out.push_str(text.get(run..).unwrap_or(""));
+}
+
+/// Inline HTML starting a line that no HTML block starts with: an inline
+/// element's opening tag (not one of the block-starting names) with more
+/// on its line (a tag alone on its line starts one).
+fn opens_no_html_block(html: &str, next: Option<&Event<'_>>) -> bool {
+    const INLINE: [&str; 6] = ["a", "span", "sup", "sub", "em", "strong"];
+    let Some(rest) = html.strip_prefix('<') else {
+        return false;
+    };
+    let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let after = rest.as_bytes().get(name_len);
+    let known = rest
+        .get(..name_len)
+        .is_some_and(|n| INLINE.iter().any(|k| n.eq_ignore_ascii_case(k)));
+    let more = match next {
+        Some(Event::InlineHtml(t) | Event::Code(t)) => !t.is_empty(),
+        Some(Event::Text(t)) => t.starts_with(|c: char| !c.is_whitespace()),
+        _ => false,
+    };
+    known && matches!(after, Some(b' ' | b'>')) && html.ends_with('>') && more
 }
 
 /// HTML whose lines `tidy` leaves alone: none blank or ending in spaces.
