@@ -2047,27 +2047,14 @@ fn uni2tex(code: &str) -> String {
     out
 }
 
-/// `align*` for multi-line formulas (a `\\` outside environments), else
-/// `equation*` (docutils' `pick_math_environment`).
+/// `align*` for multi-line formulas, else `equation*` (docutils'
+/// `pick_math_environment`).
 fn math_environment(code: &str) -> &'static str {
-    let mut depth = 0usize;
-    let mut rest = code;
-    while let Some(pos) = rest.find('\\') {
-        let after = &rest[pos + 1..];
-        if after.starts_with("begin{") {
-            depth += 1;
-        } else if after.starts_with("end{") {
-            depth = depth.saturating_sub(1);
-        } else if let Some(tail) = after.strip_prefix('\\') {
-            if depth == 0 {
-                return "align*";
-            }
-            rest = tail;
-            continue;
-        }
-        rest = after;
+    if super::needs_aligned(code) {
+        "align*"
+    } else {
+        "equation*"
     }
-    "equation*"
 }
 
 /// docutils' `SimpleListChecker`: every item is at most one paragraph,

@@ -109,3 +109,27 @@ pub fn render(
         Format::Pseudoxml => doc.pformat(),
     }))
 }
+
+/// Whether a formula holds a line break (`\\`) outside any
+/// `\begin..\end` environment, so it needs an aligned environment
+/// (docutils' `pick_math_environment`).
+pub(crate) fn needs_aligned(code: &str) -> bool {
+    let mut depth = 0usize;
+    let mut rest = code;
+    while let Some(pos) = rest.find('\\') {
+        let after = &rest[pos + 1..];
+        if after.starts_with("begin{") {
+            depth += 1;
+        } else if after.starts_with("end{") {
+            depth = depth.saturating_sub(1);
+        } else if let Some(tail) = after.strip_prefix('\\') {
+            if depth == 0 {
+                return true;
+            }
+            rest = tail;
+            continue;
+        }
+        rest = after;
+    }
+    false
+}

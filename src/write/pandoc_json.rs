@@ -443,29 +443,6 @@ fn label(name: &str) -> &str {
     }
 }
 
-/// Whether a multi-line formula needs an environment (a `\\` outside
-/// any `\begin..\end`), as docutils' `pick_math_environment`.
-fn needs_aligned(code: &str) -> bool {
-    let mut depth = 0usize;
-    let mut rest = code;
-    while let Some(pos) = rest.find('\\') {
-        let after = &rest[pos + 1..];
-        if after.starts_with("begin{") {
-            depth += 1;
-        } else if after.starts_with("end{") {
-            depth = depth.saturating_sub(1);
-        } else if let Some(tail) = after.strip_prefix('\\') {
-            if depth == 0 {
-                return true;
-            }
-            rest = tail;
-            continue;
-        }
-        rest = after;
-    }
-    false
-}
-
 fn span_count(e: &Element, key: &str) -> usize {
     e.get(key)
         .and_then(|v| v.trim().parse::<usize>().ok())
@@ -998,7 +975,7 @@ impl<'a, 'd> Writer<'a, 'd> {
 
     fn math_block(&mut self, e: &'a Element) -> Inline {
         let code = e.astext();
-        let code = if needs_aligned(&code) {
+        let code = if super::needs_aligned(&code) {
             format!("\\begin{{aligned}}\n{code}\n\\end{{aligned}}")
         } else {
             code
