@@ -22,6 +22,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 mod direct;
+#[cfg(test)]
+mod random_tree;
 
 /// Writer options. New fields keep a default in `Options::default()`.
 #[derive(Clone, Debug)]
@@ -2762,38 +2764,22 @@ mod tests {
             Kind::LiteralBlock,
         ];
         const TEXTS: [&str; 8] = ["a", " *b_ ", "\n", "Ж<i>", "`", "1. x\n# y", "|", "  "];
-        let mut seed = 0x2545_f491_u64;
-        let mut next = move |n: usize| {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (seed >> 33) as usize % n
-        };
-        fn build(next: &mut impl FnMut(usize) -> usize, depth: usize) -> Element {
-            let mut e = el(KINDS[next(KINDS.len())]);
-            for (k, v) in [
+        let mut trees = random_tree::RandomTrees {
+            seed: 0x2545_f491,
+            step: 1,
+            kinds: &KINDS,
+            texts: &TEXTS,
+            attrs: &[
                 ("refuri", "u"),
                 ("refid", "f"),
                 ("uri", "i"),
                 ("format", "html"),
-            ] {
-                if next(3) == 0 {
-                    e.set(k, v);
-                }
-            }
-            if next(4) == 0 {
-                e.attrs.ids.push("f".into());
-            }
-            for _ in 0..next(4) {
-                if depth == 0 || next(3) == 0 {
-                    e.push(Node::Text(TEXTS[next(TEXTS.len())].into()));
-                } else {
-                    e.push(build(next, depth - 1));
-                }
-            }
-            e
-        }
+            ],
+            children: 4,
+        };
         for _ in 0..400 {
             let mut d = el(Kind::Document);
-            d.push(build(&mut next, 4));
+            d.push(trees.tree(4));
             let (out, _) = md_with(&d, &Metadata::default(), &Options::default());
             assert!(out.ends_with('\n') && !out.ends_with("\n\n"), "{out:?}");
         }

@@ -1824,7 +1824,7 @@ mod tests {
     /// text) give the crate's bytes too.
     #[test]
     fn random_trees_same_bytes() {
-        use crate::doctree::{Element, Kind, Node};
+        use crate::doctree::{Element, Kind};
         const KINDS: [Kind; 16] = [
             Kind::Paragraph,
             Kind::Emphasis,
@@ -1867,41 +1867,23 @@ mod tests {
             " lead",
             "#h",
         ];
-        let mut seed = 0x9e37_79b9_u64;
-        let mut next = move |n: usize| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) as usize % n
-        };
-        fn build(next: &mut impl FnMut(usize) -> usize, depth: usize) -> Element {
-            let mut e = Element::new(KINDS[next(KINDS.len())]);
-            for (k, v) in [
+        let mut trees = super::super::random_tree::RandomTrees {
+            seed: 0x9e37_79b9,
+            step: 1_442_695_040_888_963_407,
+            kinds: &KINDS,
+            texts: &TEXTS,
+            attrs: &[
                 ("refuri", "http://u.v/w"),
                 ("refid", "f"),
                 ("format", "html"),
-            ] {
-                if next(3) == 0 {
-                    e.set(k, v);
-                }
-            }
-            if next(4) == 0 {
-                e.attrs.ids.push("f".into());
-            }
-            for _ in 0..next(5) {
-                if depth == 0 || next(3) == 0 {
-                    e.push(Node::Text(TEXTS[next(TEXTS.len())].into()));
-                } else {
-                    e.push(build(next, depth - 1));
-                }
-            }
-            e
-        }
+            ],
+            children: 5,
+        };
         let meta = crate::source::Metadata::default();
         for n in 0..3000 {
             let mut d = Element::new(Kind::Document);
-            for _ in 0..=next(3) {
-                d.push(build(&mut next, 4));
+            for _ in 0..=trees.next(3) {
+                d.push(trees.tree(4));
             }
             let opts = Options::default();
             CRATE_ONLY.with(|c| c.set(true));
